@@ -1,0 +1,80 @@
+# EcoZone — the verbs a developer types. `make run` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST := $(PY) -m pytest -q
+# Development defaults; production sets its own environment (README, "Production").
+export ECOZONE_DEBUG ?= 1
+
+.PHONY: run setup install vendor migrate demo test test-sqlite test-postgres test-browser lint format messages bench clean
+
+run: setup ## install, migrate, load reference + demo data, serve on $(HOST):$(PORT)
+	@$(PY) manage.py demo_accounts
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+setup: install vendor migrate demo
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+vendor: static/vendor/.installed
+
+static/vendor/.installed: package-lock.json scripts/vendor.sh
+	scripts/vendor.sh
+	@touch $@
+
+migrate: install
+	@mkdir -p var
+	$(PY) manage.py migrate --no-input -v 0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+test: install vendor ## the whole suite: SQLite, then PostgreSQL, then the browser journeys
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-postgres
+	@$(MAKE) --no-print-directory test-browser
+
+test-sqlite: install
+	@echo "== Test suite on SQLite"
+	env -u DATABASE_URL $(PYTEST) -m "not browser"
+
+test-postgres: install
+	@echo "== Test suite on PostgreSQL"
+	scripts/with-postgres.sh $(PYTEST) -m "not browser"
+
+test-browser: install vendor
+	@echo "== Browser journeys in headless Chromium"
+	@if scripts/system-deps.sh; then \
+		env -u DATABASE_URL DJANGO_ALLOW_ASYNC_UNSAFE=true $(PYTEST) -m browser; \
+	else \
+		echo "!!!!!! SKIPPED the browser tests: Chromium or the CJK fonts are missing (see above) !!!!!!"; \
+	fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run -v 0
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages: install ## refresh the zh-hans catalogue after changing user-visible strings
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location -i "node_modules/*" -i ".venv/*" -i "static/vendor/*" -i "var/*" -i "*/tests/*"
+	$(PY) scripts/translate.py
+
+bench: install
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var node_modules static/vendor test-artifacts

@@ -1,0 +1,28 @@
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+
+from ecozone.accounts.api import AUTH
+from ecozone.accounts.api import router as accounts_router
+from ecozone.core.api import install_error_handlers
+from ecozone.designations.api import router as designations_router
+from ecozone.indicators.api import router as indicators_router
+from ecozone.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="EcoZone API",
+    version="1",
+    description=str(
+        _(
+            "JSON API of the demonstration-zone platform. Authenticate with your session (and the "
+            "CSRF token for writes) or with “Authorization: Bearer <token>” (create tokens under "
+            'API tokens). Errors come as {"detail": message}.'
+        )
+    ),
+    auth=AUTH,
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("", accounts_router)
+api.add_router("", regions_router)
+api.add_router("", indicators_router)
+api.add_router("", designations_router)

@@ -1,0 +1,5 @@
+from ecozone.accounts.navigation import navigation_for
+
+
+def navigation(request):
+    return {"nav_items": navigation_for(request.user, request.path)}

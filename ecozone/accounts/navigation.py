@@ -1,0 +1,35 @@
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ecozone.accounts import permissions
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+def navigation_for(user, path: str) -> list[NavItem]:
+    """The menu a user sees, by role (each entry also guarded by its view's permission)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    entries = [(_("My to-do"), "accounts:todo")]
+    if permissions.can_view_designations(user):
+        entries += [
+            (_("Designations"), "designations:roster"),
+            (_("Coverage"), "designations:coverage"),
+        ]
+    if permissions.can_list_regions(user):
+        entries.append((_("Regions"), "regions:list"))
+    if permissions.can_view_catalogues(user):
+        entries.append((_("Indicator catalogues"), "indicators:list"))
+    entries.append((_("API"), "api:openapi-view"))
+    urls = [(label, reverse(name)) for label, name in entries]
+    # The longest matching prefix is the active entry (/designations/coverage/ is not the roster).
+    matching = [url for _label, url in urls if path.startswith(url)]
+    active = max(matching, key=len) if matching else None
+    return [NavItem(str(label), url, url == active) for label, url in urls]

@@ -1,0 +1,163 @@
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ecozone.indicators.states import EditionStatus
+
+
+class Issuer(models.TextChoices):
+    NATIONAL = "national", _("national")
+    PROVINCIAL = "provincial", _("provincial")
+
+
+class Attribute(models.TextChoices):
+    BINDING = "binding", _("binding")
+    REFERENCE = "reference", _("reference")
+
+
+class Kind(models.TextChoices):
+    PROCESS = "process", _("process")
+    ANNUAL = "annual", _("annual task")
+
+
+class Scope(models.TextChoices):
+    BOTH = "both", _("cities and counties")
+    CITY = "city", _("cities only")
+    COUNTY = "county", _("counties only")
+
+
+class Condition(models.TextChoices):
+    ALWAYS = "", _("always")
+    COASTAL = "coastal", _("coastal regions only")
+
+
+class ValueType(models.TextChoices):
+    PERCENT = "percent", _("percentage")
+    NUMBER = "number", _("number")
+    YESNO = "yesno", _("yes / no")
+    STATE = "state", _("state")
+    TEXT = "text", _("text")
+    PERCENT_TASK = "percent+task", _("percentage + higher-level task")
+    NUMBER_TASK = "number+task", _("number + higher-level task")
+
+
+class Verification(models.TextChoices):
+    YES = "yes", _("verified against the official text")
+    PARTLY = "partly", _("partly verified")
+    NO = "no", _("not verified against the official text")
+
+
+class IndicatorSystem(models.Model):
+    """One edition of an indicator catalogue. Published editions are immutable."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    issuer = models.CharField(_("issuer"), max_length=20, choices=Issuer.choices)
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    effective_date = models.DateField(_("effective date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=EditionStatus.choices, default=EditionStatus.DRAFT
+    )
+    is_default = models.BooleanField(_("default edition"), default=False)
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-effective_date", "code"]
+        verbose_name = _("indicator catalogue edition")
+        verbose_name_plural = _("indicator catalogue editions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="one_default_indicator_system",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.code}）"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == EditionStatus.DRAFT
+
+
+class Indicator(models.Model):
+    system = models.ForeignKey(
+        IndicatorSystem,
+        verbose_name=_("edition"),
+        on_delete=models.CASCADE,
+        related_name="indicators",
+    )
+    code = models.CharField(_("code"), max_length=20)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    number = models.CharField(_("number"), max_length=10)
+    domain = models.CharField(_("domain"), max_length=50)
+    task = models.CharField(_("task"), max_length=100)
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    attribute = models.CharField(_("attribute"), max_length=10, choices=Attribute.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    scope = models.CharField(_("applicable scope"), max_length=10, choices=Scope.choices)
+    condition = models.CharField(
+        _("applicability condition"), max_length=10, choices=Condition.choices, blank=True
+    )
+    value_type = models.CharField(_("value type"), max_length=20, choices=ValueType.choices)
+    target_text = models.CharField(_("target as written"), max_length=200)
+    rule = models.CharField(_("target rule"), max_length=300)
+    data_source = models.CharField(_("data-source department"), max_length=100, blank=True)
+    explanation = models.TextField(_("explanation / formula"), blank=True)
+    verified = models.CharField(
+        _("verification"), max_length=10, choices=Verification.choices, default=Verification.NO
+    )
+    yoy_band = models.DecimalField(
+        _("year-on-year band (%)"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("30"),
+        help_text=_("A change from last year beyond this share needs an explanation."),
+    )
+
+    class Meta:
+        ordering = ["system", "position", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "code"], name="unique_indicator_code_per_edition"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_unverified(self) -> bool:
+        return self.verified != Verification.YES
+
+
+class EditionChange(models.Model):
+    """Append-only history of an edition: created, copied, edited, imported, published, retired."""
+
+    system = models.ForeignKey(IndicatorSystem, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL)
+    action = models.CharField(_("action"), max_length=20)
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.system.code} · {self.action}"

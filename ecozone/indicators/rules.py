@@ -1,0 +1,555 @@
+"""Target rules: a small notation, its parser and the one pure evaluator.
+
+Notation (see docs/target-rules.md):
+
+    >=20   <=0.70   =100   >5   <3        compare the reported figure (≥ and ≤ accepted)
+    state:建立                             the reported state must be this one
+    yes                                    the yes/no answer must be yes
+    task                                   "完成上级规定的目标任务" must be yes
+    trend:higher   trend:lower             no worse than the previous year
+    A & B    A | B    ( … )                combinations (& binds tighter than |)
+    [city] >=95 ; [county] >=85            variants by region attribute, first match wins
+    [山区] >=60 ; [丘陵] >=40 ; [平原] >=18
+
+This module imports no Django model: it is plain functions over frozen dataclasses, so the
+reporting forms, the self-assessment and the scoring engine all call the same code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+
+
+class Verdict(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class Reported:
+    """What a zone reported for one indicator in one year; None means not reported."""
+
+    number: Decimal | None = None
+    task: bool | None = None
+    yes: bool | None = None
+    state: str | None = None
+
+
+@dataclass(frozen=True)
+class RegionFacts:
+    level: str  # "city" or "county" (or "province")
+    terrain: str = ""  # 山区 / 丘陵 / 平原
+    coastal: bool = False
+    mountain_county: bool = False
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    verdict: Verdict
+    reason: str
+
+
+# ---------------------------------------------------------------------------- the rule tree
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str  # one of >=, <=, =, >, <
+    target: Decimal
+
+    def __str__(self) -> str:
+        return f"{self.op}{fmt(self.target)}"
+
+
+@dataclass(frozen=True)
+class StateIs:
+    state: str
+
+    def __str__(self) -> str:
+        return f"state:{self.state}"
+
+
+@dataclass(frozen=True)
+class YesRequired:
+    def __str__(self) -> str:
+        return "yes"
+
+
+@dataclass(frozen=True)
+class TaskRequired:
+    def __str__(self) -> str:
+        return "task"
+
+
+@dataclass(frozen=True)
+class Trend:
+    direction: str  # "higher" or "lower": which way is better
+
+    def __str__(self) -> str:
+        return f"trend:{self.direction}"
+
+
+@dataclass(frozen=True)
+class AllOf:
+    terms: tuple[Rule, ...]
+
+    def __str__(self) -> str:
+        return " & ".join(_wrap(t) for t in self.terms)
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    terms: tuple[Rule, ...]
+
+    def __str__(self) -> str:
+        return " | ".join(_wrap(t) for t in self.terms)
+
+
+@dataclass(frozen=True)
+class Variants:
+    branches: tuple[tuple[str, Rule], ...]
+
+    def __str__(self) -> str:
+        return " ; ".join(f"[{selector}] {rule}" for selector, rule in self.branches)
+
+
+Rule = Compare | StateIs | YesRequired | TaskRequired | Trend | AllOf | AnyOf | Variants
+
+
+def _wrap(term: Rule) -> str:
+    # Parenthesise every nested combination, so that printing and parsing round-trip exactly.
+    return f"({term})" if isinstance(term, AllOf | AnyOf) else str(term)
+
+
+def fmt(number: Decimal) -> str:
+    """A decimal as people write it: 20, 0.7, 93.25 (never 2E+1)."""
+    text = format(number.normalize(), "f")
+    return text
+
+
+# ---------------------------------------------------------------------------- selectors
+
+SELECTORS: dict[str, str] = {
+    "city": "level",
+    "市": "level",
+    "county": "level",
+    "县": "level",
+    "山区": "terrain",
+    "丘陵": "terrain",
+    "平原": "terrain",
+    "coastal": "coastal",
+    "沿海": "coastal",
+    "inland": "coastal",
+    "非沿海": "coastal",
+    "山区县": "mountain_county",
+}
+
+
+def selector_matches(selector: str, region: RegionFacts) -> bool:
+    if selector in ("city", "市"):
+        return region.level == "city"
+    if selector in ("county", "县"):
+        return region.level == "county"
+    if selector in ("山区", "丘陵", "平原"):
+        return region.terrain == selector
+    if selector in ("coastal", "沿海"):
+        return region.coastal
+    if selector in ("inland", "非沿海"):
+        return not region.coastal
+    if selector == "山区县":
+        return region.mountain_county
+    raise ValueError(selector)
+
+
+# ---------------------------------------------------------------------------- parser
+
+
+class RuleSyntaxError(ValueError):
+    """A rule that cannot be parsed; `position` is the 1-based character where it goes wrong."""
+
+    def __init__(self, text: str, position: int, problem: str):
+        self.text = text
+        self.position = position
+        self.problem = problem
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return _("Rule “%(rule)s”, at character %(position)d: %(problem)s") % {
+            "rule": self.text,
+            "position": self.position,
+            "problem": self.problem,
+        }
+
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<op>>=|<=|≥|≤|>|<|=)|(?P<punct>[()&|;\[\]])|(?P<word>[^\s()&|;\[\]<>=≥≤]+))"
+)
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_OPS = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "=": "=", ">": ">", "<": "<"}
+
+
+@dataclass
+class _Token:
+    kind: str  # op, punct, word, end
+    text: str
+    position: int  # 1-based
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    index = 0
+    while index < len(text):
+        if text[index].isspace():
+            index += 1
+            continue
+        match = _TOKEN.match(text, index)
+        if match is None or match.end() == index:  # pragma: no cover - the pattern covers all
+            raise RuleSyntaxError(text, index + 1, _("unexpected character"))
+        kind = match.lastgroup or "word"
+        start = match.start(kind)
+        tokens.append(_Token(kind, match.group(kind), start + 1))
+        index = match.end()
+    tokens.append(_Token("end", "", len(text) + 1))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.tokens = _tokenize(text)
+        self.index = 0
+
+    @property
+    def current(self) -> _Token:
+        return self.tokens[self.index]
+
+    def error(self, problem: str, token: _Token | None = None) -> RuleSyntaxError:
+        return RuleSyntaxError(self.text, (token or self.current).position, problem)
+
+    def take(self) -> _Token:
+        token = self.current
+        self.index += 1
+        return token
+
+    def expect(self, text: str, problem: str) -> None:
+        if self.current.text != text or self.current.kind not in ("punct",):
+            raise self.error(problem)
+        self.take()
+
+    def parse(self) -> Rule:
+        if self.current.kind == "end":
+            raise self.error(_("the rule is empty"))
+        rule = self.parse_variants() if self.current.text == "[" else self.parse_any()
+        if self.current.kind != "end":
+            raise self.error(_("unexpected “%(text)s”") % {"text": self.current.text})
+        return rule
+
+    def parse_variants(self) -> Rule:
+        branches: list[tuple[str, Rule]] = []
+        seen: set[str] = set()
+        while True:
+            self.expect("[", _("expected “[” to start a region variant"))
+            token = self.take()
+            if token.kind != "word" or token.text not in SELECTORS:
+                raise self.error(
+                    _(
+                        "unknown region selector “%(text)s” "
+                        "(use city, county, 山区, 丘陵, 平原, 沿海, 非沿海 or 山区县)"
+                    )
+                    % {"text": token.text},
+                    token,
+                )
+            if token.text in seen:
+                raise self.error(
+                    _("the selector “%(text)s” appears twice") % {"text": token.text}, token
+                )
+            seen.add(token.text)
+            self.expect("]", _("expected “]” after the region selector"))
+            if self.current.kind == "end" or self.current.text == ";":
+                raise self.error(_("a region variant needs a rule after its selector"))
+            branches.append((token.text, self.parse_any()))
+            if self.current.text != ";":
+                break
+            self.take()
+        return Variants(tuple(branches))
+
+    def parse_any(self) -> Rule:
+        terms = [self.parse_all()]
+        while self.current.text == "|" and self.current.kind == "punct":
+            self.take()
+            terms.append(self.parse_all())
+        return terms[0] if len(terms) == 1 else AnyOf(tuple(terms))
+
+    def parse_all(self) -> Rule:
+        terms = [self.parse_atom()]
+        while self.current.text == "&" and self.current.kind == "punct":
+            self.take()
+            terms.append(self.parse_atom())
+        return terms[0] if len(terms) == 1 else AllOf(tuple(terms))
+
+    def parse_atom(self) -> Rule:
+        token = self.current
+        if token.kind == "punct" and token.text == "(":
+            self.take()
+            if self.current.text == ")":
+                raise self.error(_("empty parentheses"))
+            inner = self.parse_any()
+            self.expect(")", _("expected “)” to close the parenthesis"))
+            return inner
+        if token.kind == "op":
+            self.take()
+            number = self.take()
+            if number.kind != "word" or not _NUMBER.match(number.text):
+                raise self.error(_("expected a number after “%(op)s”") % {"op": token.text}, number)
+            try:
+                target = Decimal(number.text)
+            except InvalidOperation:  # pragma: no cover - guarded by _NUMBER
+                raise self.error(_("expected a number"), number) from None
+            return Compare(_OPS[token.text], target)
+        if token.kind == "word":
+            self.take()
+            word = token.text
+            if word == "yes":
+                return YesRequired()
+            if word == "task":
+                return TaskRequired()
+            if word.startswith("state:"):
+                state = word.removeprefix("state:")
+                if not state:
+                    raise self.error(_("“state:” needs the required state, e.g. state:建立"), token)
+                return StateIs(state)
+            if word.startswith("trend:"):
+                direction = word.removeprefix("trend:")
+                if direction not in ("higher", "lower"):
+                    raise self.error(_("a trend is trend:higher or trend:lower"), token)
+                return Trend(direction)
+            if _NUMBER.match(word):
+                raise self.error(
+                    _("a number needs a comparison in front, e.g. >=%(n)s") % {"n": word}, token
+                )
+            raise self.error(_("unknown term “%(text)s”") % {"text": word}, token)
+        if token.kind == "end":
+            raise self.error(_("the rule ends too early"))
+        raise self.error(_("unexpected “%(text)s”") % {"text": token.text})
+
+
+def parse_rule(text: str) -> Rule:
+    """Parse a rule; raises RuleSyntaxError naming the character where it goes wrong."""
+    return _Parser(text.strip()).parse()
+
+
+# ---------------------------------------------------------------------------- inputs a rule needs
+
+
+def required_inputs(rule: Rule) -> frozenset[str]:
+    """Which parts of a Reported value the rule reads: number, task, yes, state."""
+    match rule:
+        case Compare() | Trend():
+            return frozenset({"number"})
+        case StateIs():
+            return frozenset({"state"})
+        case YesRequired():
+            return frozenset({"yes"})
+        case TaskRequired():
+            return frozenset({"task"})
+        case AllOf(terms) | AnyOf(terms):
+            return frozenset().union(*(required_inputs(t) for t in terms))
+        case Variants(branches):
+            return frozenset().union(*(required_inputs(r) for _s, r in branches))
+    raise TypeError(rule)  # pragma: no cover
+
+
+def required_states(rule: Rule) -> list[str]:
+    match rule:
+        case StateIs(state):
+            return [state]
+        case AllOf(terms) | AnyOf(terms):
+            return [s for t in terms for s in required_states(t)]
+        case Variants(branches):
+            return [s for _sel, r in branches for s in required_states(r)]
+    return []
+
+
+def numeric_threshold(rule: Rule, region: RegionFacts) -> Compare | None:
+    """The single numeric comparison this rule is for this region, if it is one (else None)."""
+    if isinstance(rule, Variants):
+        branch = _branch_for(rule, region)
+        return numeric_threshold(branch[1], region) if branch else None
+    return rule if isinstance(rule, Compare) else None
+
+
+# ---------------------------------------------------------------------------- evaluation
+
+_OP_TEXT = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
+
+
+def _compare(op: str, left: Decimal, right: Decimal) -> bool:
+    return {
+        ">=": left >= right,
+        "<=": left <= right,
+        "=": left == right,
+        ">": left > right,
+        "<": left < right,
+    }[op]
+
+
+def _branch_for(rule: Variants, region: RegionFacts) -> tuple[str, Rule] | None:
+    for selector, branch in rule.branches:
+        if selector_matches(selector, region):
+            return selector, branch
+    return None
+
+
+def evaluate(
+    rule: Rule,
+    value: Reported | None,
+    previous_value: Reported | None,
+    region: RegionFacts,
+) -> Evaluation:
+    """Judge one reported value against a rule: met / not met / not applicable / missing."""
+    value = value or Reported()
+    match rule:
+        case Compare(op, target):
+            if value.number is None:
+                return Evaluation(Verdict.MISSING, _("no figure reported"))
+            shown = {"value": fmt(value.number), "op": _OP_TEXT[op], "target": fmt(target)}
+            if _compare(op, value.number, target):
+                return Evaluation(Verdict.MET, _("%(value)s meets %(op)s %(target)s") % shown)
+            return Evaluation(
+                Verdict.NOT_MET, _("%(value)s does not meet %(op)s %(target)s") % shown
+            )
+        case StateIs(state):
+            if not value.state:
+                return Evaluation(Verdict.MISSING, _("no state reported"))
+            if value.state == state:
+                return Evaluation(
+                    Verdict.MET, _("state “%(state)s” as required") % {"state": state}
+                )
+            return Evaluation(
+                Verdict.NOT_MET,
+                _("state “%(given)s”, required “%(state)s”")
+                % {"given": value.state, "state": state},
+            )
+        case YesRequired():
+            if value.yes is None:
+                return Evaluation(Verdict.MISSING, _("yes/no not answered"))
+            if value.yes:
+                return Evaluation(Verdict.MET, _("answered yes"))
+            return Evaluation(Verdict.NOT_MET, _("answered no"))
+        case TaskRequired():
+            if value.task is None:
+                return Evaluation(
+                    Verdict.MISSING, _("completion of the higher-level task not answered")
+                )
+            if value.task:
+                return Evaluation(Verdict.MET, _("higher-level task completed"))
+            return Evaluation(Verdict.NOT_MET, _("higher-level task not completed"))
+        case Trend(direction):
+            return _evaluate_trend(direction, value, previous_value)
+        case AllOf(terms):
+            return _combine_all([evaluate(t, value, previous_value, region) for t in terms])
+        case AnyOf(terms):
+            return _combine_any([evaluate(t, value, previous_value, region) for t in terms])
+        case Variants():
+            branch = _branch_for(rule, region)
+            if branch is None:
+                return Evaluation(Verdict.NOT_APPLICABLE, _("no target for this kind of region"))
+            selector, inner = branch
+            result = evaluate(inner, value, previous_value, region)
+            return Evaluation(result.verdict, f"[{selector}] {result.reason}")
+    raise TypeError(rule)  # pragma: no cover
+
+
+def _evaluate_trend(direction: str, value: Reported, previous: Reported | None) -> Evaluation:
+    if value.number is None:
+        return Evaluation(Verdict.MISSING, _("no figure reported"))
+    if previous is None or previous.number is None:
+        return Evaluation(Verdict.MET, _("no previous-year figure to compare with; counted as met"))
+    shown = {"previous": fmt(previous.number), "value": fmt(value.number)}
+    held = (
+        value.number >= previous.number
+        if direction == "higher"
+        else value.number <= previous.number
+    )
+    if held:
+        return Evaluation(Verdict.MET, _("%(previous)s → %(value)s: stable or improving") % shown)
+    return Evaluation(
+        Verdict.NOT_MET, _("%(previous)s → %(value)s: worse than the previous year") % shown
+    )
+
+
+def _join(results: list[Evaluation]) -> str:
+    return _("; ").join(r.reason for r in results)
+
+
+def _combine_all(results: list[Evaluation]) -> Evaluation:
+    relevant = [r for r in results if r.verdict != Verdict.NOT_APPLICABLE]
+    if not relevant:
+        return Evaluation(Verdict.NOT_APPLICABLE, _join(results))
+    for verdict in (Verdict.NOT_MET, Verdict.MISSING):
+        failing = [r for r in relevant if r.verdict == verdict]
+        if failing:
+            return Evaluation(verdict, _join(failing))
+    return Evaluation(Verdict.MET, _join(relevant))
+
+
+def _combine_any(results: list[Evaluation]) -> Evaluation:
+    relevant = [r for r in results if r.verdict != Verdict.NOT_APPLICABLE]
+    if not relevant:
+        return Evaluation(Verdict.NOT_APPLICABLE, _join(results))
+    met = [r for r in relevant if r.verdict == Verdict.MET]
+    if met:
+        return Evaluation(Verdict.MET, met[0].reason)
+    missing = [r for r in relevant if r.verdict == Verdict.MISSING]
+    if missing:
+        return Evaluation(Verdict.MISSING, _join(missing))
+    return Evaluation(Verdict.NOT_MET, _join(relevant))
+
+
+# ---------------------------------------------------------------------------- applicability
+
+# What each value type lets a zone report.
+VALUE_TYPE_INPUTS: dict[str, frozenset[str]] = {
+    "number": frozenset({"number"}),
+    "percent": frozenset({"number"}),
+    "yesno": frozenset({"yes"}),
+    "state": frozenset({"state"}),
+    "text": frozenset(),
+    "number+task": frozenset({"number", "task"}),
+    "percent+task": frozenset({"number", "task"}),
+}
+
+
+def rule_fits_value_type(rule: Rule, value_type: str) -> str | None:
+    """None when every input the rule reads can be reported under the value type, else why not."""
+    available = VALUE_TYPE_INPUTS.get(value_type)
+    if available is None:
+        return _("unknown value type “%(type)s”") % {"type": value_type}
+    missing = required_inputs(rule) - available
+    if not missing:
+        return None
+    names = {
+        "number": _("a figure"),
+        "task": _("the higher-level task answer"),
+        "yes": _("a yes/no answer"),
+        "state": _("a state"),
+    }
+    return _("the rule reads %(inputs)s, which the value type “%(type)s” does not collect") % {
+        "inputs": _("、").join(names[i] for i in sorted(missing)),
+        "type": value_type,
+    }
+
+
+def applies_to(scope: str, condition: str, region: RegionFacts) -> bool:
+    """Whether an indicator with this scope (city/county/both) and condition applies."""
+    if scope in ("city", "county") and region.level != scope:
+        return False
+    return not (condition == "coastal" and not region.coastal)
