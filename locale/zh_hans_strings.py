@@ -395,3 +395,12 @@ ZH = {
     "coverage %(p)s%% of %(units)s cities and counties": "覆盖率 %(p)s%%（共 %(units)s 个市县）",
     "Sign in to the management platform": "登录管理平台",
 }
+
+ZH.update(
+    {
+        "Not found": "未找到",
+        "The page does not exist, or it is not within your scope.": "页面不存在，或不在您的权限范围内。",
+        "Not allowed": "无权操作",
+        "Your role does not allow this action. Ask the provincial office if you think it should.": "您的角色无权执行此操作。如有疑问，请联系省创建办。",
+    }
+)

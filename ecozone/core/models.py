@@ -14,7 +14,7 @@ class SiteFlag(models.Model):
     """A named switch stored in the database, e.g. that demo data is loaded."""
 
     name = models.SlugField(_("name"), max_length=50, unique=True)
-    value = models.CharField(_("value"), max_length=200, blank=True)
+    value = models.TextField(_("value"), blank=True)
 
     class Meta:
         verbose_name = _("site flag")
