@@ -21,7 +21,8 @@ def test_a_county_user_sees_only_its_own_region(page, demo):
     screenshot(page, "county-roster")
 
     page.click("nav >> text=行政区")
-    assert page.locator("[data-testid=region-table] tbody tr td:nth-child(2)").all_inner_texts() == ["安吉县"]
+    names = page.locator("[data-testid=region-table] tbody tr td:nth-child(2)")
+    assert names.all_inner_texts() == ["安吉县"]
 
     response = page.goto(page.base + "/regions/330521/")  # 德清县, a neighbour
     assert response.status == 404
