@@ -3,10 +3,11 @@
 # fonts (otherwise Chinese renders as empty boxes) and HarfBuzz's subsetter (fast WeasyPrint).
 # Installs them when run as root and they are missing; otherwise says loudly what is missing.
 set -uo pipefail
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=()
-[[ -x /usr/bin/chromium ]] || missing+=(chromium)
-fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk)
-ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing+=(libharfbuzz-subset0)
+for package in chromium fonts-noto-cjk libharfbuzz-subset0; do
+  installed "$package" || missing+=("$package")
+done
 if [[ ${#missing[@]} -eq 0 ]]; then exit 0; fi
 if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
   echo "== installing Debian packages: ${missing[*]}"
