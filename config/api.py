@@ -7,6 +7,7 @@ from ecozone.core.api import install_error_handlers
 from ecozone.designations.api import router as designations_router
 from ecozone.indicators.api import router as indicators_router
 from ecozone.regions.api import router as regions_router
+from ecozone.reporting.api import router as reporting_router
 
 api = NinjaAPI(
     title="EcoZone API",
@@ -26,3 +27,4 @@ api.add_router("", accounts_router)
 api.add_router("", regions_router)
 api.add_router("", indicators_router)
 api.add_router("", designations_router)
+api.add_router("", reporting_router)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "ecozone.regions",
     "ecozone.indicators",
     "ecozone.designations",
+    "ecozone.reporting",
     "ecozone.showcase",
     "ecozone.demo",
 ]
@@ -66,7 +67,7 @@ MIDDLEWARE = [
     "ecozone.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "ecozone.core.locale.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

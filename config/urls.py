@@ -9,6 +9,7 @@ urlpatterns = [
     path("regions/", include("ecozone.regions.urls")),
     path("indicators/", include("ecozone.indicators.urls")),
     path("designations/", include("ecozone.designations.urls")),
+    path("reporting/", include("ecozone.reporting.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

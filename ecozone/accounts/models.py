@@ -25,6 +25,8 @@ class Organisation(models.Model):
         on_delete=models.PROTECT,
         related_name="organisations",
     )
+    # A department owns the indicators whose data-source text contains this keyword.
+    data_source_keyword = models.CharField(_("data-source keyword"), max_length=20, blank=True)
 
     class Meta:
         ordering = ["kind", "name"]

@@ -24,6 +24,7 @@ def navigation_for(user, path: str) -> list[NavItem]:
             (_("Coverage"), "designations:coverage"),
         ]
     if permissions.can_list_regions(user):
+        entries.append((_("Annual reports"), "reporting:list"))
         entries.append((_("Regions"), "regions:list"))
     if permissions.can_view_catalogues(user):
         entries.append((_("Indicator catalogues"), "indicators:list"))

@@ -10,6 +10,7 @@ from django.db import transaction
 from ecozone.accounts.models import Organisation, User
 from ecozone.core.flags import DEMO_DATA, set_flag
 from ecozone.demo import data
+from ecozone.demo.reporting import load_reports
 from ecozone.designations.models import Batch, Programme
 from ecozone.designations.services import get_or_create_batch, name_designation
 from ecozone.regions.models import Region
@@ -17,7 +18,7 @@ from ecozone.regions.models import Region
 
 def load_demo() -> list[str]:
     """Load what is missing; returns a line per part saying what was done."""
-    done = [_load_accounts(), _load_roster()]
+    done = [load_accounts(), load_roster(), _load_reports()]
     set_flag(
         DEMO_DATA,
         json.dumps(
@@ -25,6 +26,11 @@ def load_demo() -> list[str]:
         ),
     )
     return done
+
+
+@transaction.atomic
+def _load_reports() -> str:
+    return load_reports()
 
 
 def account_rows() -> list[dict[str, str]]:
@@ -36,7 +42,7 @@ def account_rows() -> list[dict[str, str]]:
 
 
 @transaction.atomic
-def _load_accounts() -> str:
+def load_accounts() -> str:
     created = 0
     for username, role, organisation, display in data.ACCOUNTS:
         if User.objects.filter(username=username).exists():
@@ -54,7 +60,7 @@ def _load_accounts() -> str:
 
 
 @transaction.atomic
-def _load_roster() -> str:
+def load_roster() -> str:
     if Batch.objects.filter(is_demo=True).exists():
         return "roster: present"
     programmes = {p.code: p for p in Programme.objects.all()}

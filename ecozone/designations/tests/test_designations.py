@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ecozone.core.tabular import ImportRejected, build_workbook
-from ecozone.demo.services import load_demo
+from ecozone.demo.services import load_roster
 from ecozone.designations import queries
 from ecozone.designations.excel import COLUMNS, SHEET, import_roster
 from ecozone.designations.models import Designation, DesignationEvent, Programme
@@ -33,7 +33,7 @@ def roster_upload(rows) -> SimpleUploadedFile:
 
 
 def test_demo_roster_reproduces_the_2023_coverage():
-    load_demo()
+    load_roster()
     national = queries.coverage(programme("national"))
     provincial = queries.coverage(programme("provincial"))
     assert (
@@ -48,7 +48,7 @@ def test_demo_roster_reproduces_the_2023_coverage():
 
 
 def test_coverage_api_reports_one_decimal(client):
-    load_demo()
+    load_roster()
     national = client.get("/api/v1/coverage?programme=national").json()
     provincial = client.get("/api/v1/coverage?programme=provincial").json()
     assert national["province"] == {
@@ -64,7 +64,7 @@ def test_coverage_api_reports_one_decimal(client):
 
 
 def test_warned_titles_count_and_delisted_do_not(users):
-    load_demo()
+    load_roster()
     designation = Designation.objects.get(region__code="330523", programme__code="national")
     change_designation_status(
         designation, to="warned", by=users["province_admin"], reason="取消评星"
@@ -170,7 +170,7 @@ def test_roster_import_refuses_non_workbooks(users, content, message):
 
 
 def test_roster_page_follows_scope_with_a_fixed_number_of_queries(client_as):
-    load_demo()
+    load_roster()
     county = client_as("county")
     response = county.get("/designations/")
     assert [(d.region.code, d.programme.code) for d in response.context["page"]] == [
@@ -192,7 +192,7 @@ def test_roster_page_follows_scope_with_a_fixed_number_of_queries(client_as):
 
 
 def test_designations_api_filters_within_scope(client_as):
-    load_demo()
+    load_roster()
     city = client_as("city").get("/api/v1/designations?programme=national").json()
     assert {d["region_code"] for d in city} == {
         "330500",
@@ -212,7 +212,7 @@ def test_designations_api_filters_within_scope(client_as):
 
 
 def test_status_change_page_is_for_the_province_admin(client_as):
-    load_demo()
+    load_roster()
     designation = Designation.objects.get(region__code="330523", programme__code="national")
     data = {"status": "warned", "reason": "测试"}
     assert client_as("county").post(f"/designations/{designation.pk}/", data).status_code == 403
@@ -225,7 +225,7 @@ def test_status_change_page_is_for_the_province_admin(client_as):
 
 
 def test_import_and_export_pages_need_the_right_role(client_as):
-    load_demo()
+    load_roster()
     assert client_as("county").get("/designations/import/").status_code == 403
     assert client_as("expert").get("/designations/export.xlsx").status_code == 403
     response = client_as("county").get("/designations/export.xlsx")

@@ -1,0 +1,21 @@
+from decimal import Decimal
+
+from django import template
+
+from ecozone.indicators.rules import fmt
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping, key):
+    """`{{ errors|get_item:code }}`: a dictionary entry by a variable key."""
+    return (mapping or {}).get(key)
+
+
+@register.filter
+def plain(number):
+    """A decimal as people write it (93.2, 100), without trailing zeros or exponent."""
+    if number is None or number == "":
+        return ""
+    return fmt(Decimal(number))

@@ -1,0 +1,466 @@
+"""The only code that writes annual reports: values, explanations, evidence and the workflow.
+
+Pages, the API, Excel imports, department feeds and commands all call these functions. Each runs
+in one transaction; value changes append to the hash chain (audit.py) in that transaction and
+workflow changes write a ReportEvent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecozone.indicators.queries import default_edition
+from ecozone.indicators.rules import Reported
+from ecozone.reporting import audit, permissions
+from ecozone.reporting.checks import compute_flags, flag_label, is_complete, parse_input, plain
+from ecozone.reporting.models import (
+    AnnualReport,
+    ReportEvent,
+    ReportingYear,
+    ReportValue,
+    UnlockRequest,
+    ValueChange,
+)
+from ecozone.reporting.queries import (
+    applicable_indicators,
+    dept_reported,
+    previous_values,
+    region_facts,
+    reported,
+    spec_of,
+)
+from ecozone.reporting.states import (
+    EDITABLE,
+    TRANSITIONS,
+    Action,
+    Actor,
+    Channel,
+    ReportStatus,
+    UnlockStatus,
+)
+
+VALUE_FIELDS = ("number", "task", "yes", "state", "text")
+
+
+class StaleReport(Exception):
+    """The report changed since the user loaded it; nothing was saved."""
+
+    def __init__(self, report: AnnualReport, changes: list[ValueChange]):
+        self.report = report
+        self.changes = changes
+        super().__init__(_("The report was changed by someone else meanwhile; nothing was saved."))
+
+
+@dataclass
+class RowInput:
+    indicator_code: str
+    raw: dict[str, str]
+    explanation: str | None = None  # None: leave the explanation as it is
+
+
+@dataclass
+class SaveResult:
+    changed: int = 0
+    errors: dict[str, dict[str, str]] = field(
+        default_factory=dict
+    )  # indicator code → field → message
+
+
+# ---------------------------------------------------------------------------- opening a year
+
+
+def open_reporting_year(
+    *, by, year: int, opens_on: date, deadline: date, locks_on: date, regions: Iterable
+) -> tuple[ReportingYear, int]:
+    """Open (or extend) a reporting year; creates a draft report for each region without one."""
+    if not opens_on <= deadline <= locks_on:
+        raise ValidationError(_("The dates must run: opening date ≤ deadline ≤ lock date."))
+    edition = default_edition()
+    if edition is None:
+        raise ValidationError(_("There is no default catalogue edition."))
+    with transaction.atomic():
+        window, created = ReportingYear.objects.get_or_create(
+            year=year,
+            defaults={
+                "opens_on": opens_on,
+                "deadline": deadline,
+                "locks_on": locks_on,
+                "opened_by": by,
+            },
+        )
+        if not created:
+            window.opens_on, window.deadline, window.locks_on = opens_on, deadline, locks_on
+            window.save(update_fields=["opens_on", "deadline", "locks_on"])
+        existing = set(AnnualReport.objects.filter(year=year).values_list("region_id", flat=True))
+        # The edition a region reports against is pinned: it keeps the one of its latest report.
+        pinned = dict(
+            AnnualReport.objects.filter(year__lt=year)
+            .order_by("region_id", "year")
+            .values_list("region_id", "system_id")
+        )
+        new = [
+            AnnualReport(
+                window=window,
+                year=year,
+                region=r,
+                system_id=pinned.get(r.pk, edition.pk),
+                status_changed_at=timezone.now(),
+            )
+            for r in regions
+            if r.pk not in existing and r.is_creation_unit
+        ]
+        AnnualReport.objects.bulk_create(new)
+        ReportEvent.objects.bulk_create(
+            ReportEvent(report=r, by=by, action=Action.OPEN, to_status=ReportStatus.DRAFT)
+            for r in AnnualReport.objects.filter(year=year, region__in=[r.region for r in new])
+        )
+    return window, len(new)
+
+
+# ---------------------------------------------------------------------------- values
+
+
+def _lock(report: AnnualReport) -> AnnualReport:
+    return (
+        AnnualReport.objects.select_for_update()
+        .select_related("region", "system", "window")
+        .get(pk=report.pk)
+    )
+
+
+def _check_version(report: AnnualReport, version: int | None) -> None:
+    if version is not None and report.version != version:
+        changes = list(
+            ValueChange.objects.filter(report=report, report_version__gt=version).order_by("pk")
+        )
+        raise StaleReport(report, changes)
+
+
+def _window_open(report: AnnualReport, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return report.window.opens_on <= today <= report.window.locks_on
+
+
+def save_values(
+    report: AnnualReport,
+    *,
+    by,
+    rows: list[RowInput],
+    version: int | None,
+    channel: str = Channel.FORM,
+    reason: str = "",
+) -> SaveResult:
+    """Save what the filer typed. Valid inputs are stored (with history when they change);
+    invalid ones are kept as unsaved input with their errors, so nothing typed is lost."""
+    with transaction.atomic():
+        report = _lock(report)
+        _check_version(report, version)
+        if not permissions.can_edit_values(by, report):
+            raise PermissionDenied
+        if not _window_open(report):
+            raise ValidationError(
+                _("The reporting window of %(year)d is closed.") % {"year": report.window.year}
+            )
+        indicators = {i.code: i for i in applicable_indicators(report)}
+        values = {v.indicator.code: v for v in report.values.select_related("indicator")}
+        previous = previous_values(report)
+        facts = region_facts(report.region)
+        result = SaveResult()
+        changes: list[ValueChange] = []
+        now = timezone.now()
+        for row in rows:
+            indicator = indicators.get(row.indicator_code)
+            if indicator is None:
+                result.errors[row.indicator_code] = {
+                    "indicator": _("not an indicator of this report")
+                }
+                continue
+            value = values.get(indicator.code)
+            if report.status == ReportStatus.RETURNED and not (value and value.returned):
+                if would_change(value, spec_of(indicator), row.raw):
+                    result.errors[indicator.code] = {
+                        "indicator": _("this indicator was not returned and stays locked")
+                    }
+                continue
+            if value is None:
+                value = ReportValue.objects.create(report=report, indicator=indicator)
+                values[indicator.code] = value
+            spec = spec_of(indicator)
+            parsed = parse_input(spec, row.raw)
+            if parsed.errors:
+                result.errors[indicator.code] = parsed.errors
+                value.raw_input = {k: v for k, v in row.raw.items() if v}
+                if row.explanation is not None:
+                    value.raw_input["explanation"] = row.explanation
+                value.save(update_fields=["raw_input", "updated_at"])
+                continue
+            new = {
+                "number": parsed.number,
+                "task": parsed.task,
+                "yes": parsed.yes,
+                "state": parsed.state,
+                "text": parsed.text,
+            }
+            if row.explanation is not None:
+                new["explanation"] = row.explanation.strip()
+            diff = _apply(value, new)
+            value.raw_input = {}
+            value.flags = compute_flags(
+                spec,
+                reported(value),
+                reported(previous.get(indicator.code)),
+                dept_reported(value),
+                facts,
+            )
+            value.save()
+            if diff:
+                changes.append(
+                    _change(value, report, by=by, channel=channel, diff=diff, reason=reason, at=now)
+                )
+        if changes:
+            report.version += 1
+            report.save(update_fields=["version"])
+            for change in changes:
+                change.report_version = report.version
+            audit.append(changes)
+        result.changed = len(changes)
+    return result
+
+
+def would_change(value: ReportValue | None, spec, raw: dict[str, str]) -> bool:
+    """Whether input for a locked indicator tries to change it (resending it unchanged is fine)."""
+    parsed = parse_input(spec, raw)
+    return bool(parsed.errors) or (reported(value) or Reported()) != parsed.reported()
+
+
+def _apply(value: ReportValue, new: dict) -> dict:
+    diff = {}
+    for name, target in new.items():
+        current = getattr(value, name)
+        if name == "number" and current is not None and target is not None and current == target:
+            continue
+        if current != target:
+            diff[name] = [plain(current), plain(target)]
+            setattr(value, name, target)
+    return diff
+
+
+def _change(value, report, *, by, channel, diff, reason, at) -> ValueChange:
+    return ValueChange(
+        value=value,
+        report=report,
+        indicator_code=value.indicator.code,
+        report_version=report.version,
+        at=at,
+        by=by if getattr(by, "pk", None) else None,
+        by_name=str(by) if by else _("system"),
+        channel=channel,
+        changes=diff,
+        reason=reason,
+    )
+
+
+# ---------------------------------------------------------------------------- workflow
+
+
+def submission_problems(report: AnnualReport) -> list[str]:
+    """Why the report cannot be submitted yet (empty when it can)."""
+    problems = []
+    values = {v.indicator_id: v for v in report.values.all()}
+    for indicator in applicable_indicators(report):
+        value = values.get(indicator.pk)
+        spec = spec_of(indicator)
+        label = f"{indicator.code} {indicator.name}"
+        if value is not None and value.raw_input:
+            problems.append(_("%(indicator)s: the input has errors") % {"indicator": label})
+        elif value is None or not is_complete(spec, reported(value)):
+            problems.append(_("%(indicator)s: no value") % {"indicator": label})
+        elif value.flags and not value.explanation.strip():
+            problems.append(
+                _("%(indicator)s: %(flags)s — an explanation is required")
+                % {"indicator": label, "flags": "、".join(flag_label(f) for f in value.flags)}
+            )
+    return problems
+
+
+def _transition(
+    report: AnnualReport, *, action: str, by, comment: str = "", codes: list[str] | None = None
+) -> AnnualReport:
+    """Move a report along TRANSITIONS; the one function every workflow change goes through."""
+    with transaction.atomic():
+        report = _lock(report)
+        if action not in permissions.allowed_actions(by, report) and action != Action.UNLOCK:
+            raise PermissionDenied
+        target = next(t[3] for t in TRANSITIONS if t[0] == report.status and t[1] == action)
+        old = report.status
+        report.status = target
+        report.status_changed_at = timezone.now()
+        if target == ReportStatus.SUBMITTED:
+            report.submitted_at = report.status_changed_at
+        if target == ReportStatus.ACCEPTED:
+            report.accepted_at = report.status_changed_at
+        report.version += 1
+        report.save()
+        ReportEvent.objects.create(
+            report=report,
+            by=by,
+            action=action,
+            from_status=old,
+            to_status=target,
+            comment=comment,
+            indicators=codes or [],
+        )
+    return report
+
+
+def submit_report(report: AnnualReport, *, by, version: int | None = None) -> AnnualReport:
+    with transaction.atomic():
+        locked = _lock(report)
+        _check_version(locked, version)
+        problems = submission_problems(locked)
+        if problems:
+            raise ValidationError(problems)
+        locked.values.filter(returned=True).update(returned=False)
+        return _transition(locked, action=Action.SUBMIT, by=by)
+
+
+def city_accept_report(report: AnnualReport, *, by, comment: str = "") -> AnnualReport:
+    return _transition(report, action=Action.CITY_ACCEPT, by=by, comment=comment)
+
+
+def province_accept_report(report: AnnualReport, *, by, comment: str = "") -> AnnualReport:
+    return _transition(report, action=Action.PROVINCE_ACCEPT, by=by, comment=comment)
+
+
+def city_return_report(report: AnnualReport, *, by, reasons: dict[str, str]) -> AnnualReport:
+    return _return(report, action=Action.CITY_RETURN, by=by, reasons=reasons)
+
+
+def province_return_report(report: AnnualReport, *, by, reasons: dict[str, str]) -> AnnualReport:
+    return _return(report, action=Action.PROVINCE_RETURN, by=by, reasons=reasons)
+
+
+def _return(report: AnnualReport, *, action: str, by, reasons: dict[str, str]) -> AnnualReport:
+    reasons = {code: text.strip() for code, text in reasons.items()}
+    if not reasons:
+        raise ValidationError(_("Choose at least one indicator to return."))
+    missing = [code for code, text in reasons.items() if not text]
+    if missing:
+        raise ValidationError(
+            _("Give a reason for each returned indicator: %(codes)s")
+            % {"codes": "、".join(missing)}
+        )
+    with transaction.atomic():
+        locked = _lock(report)
+        values = {v.indicator.code: v for v in locked.values.select_related("indicator")}
+        unknown = [code for code in reasons if code not in values]
+        if unknown:
+            raise ValidationError(
+                _("Not indicators of this report: %(codes)s") % {"codes": "、".join(unknown)}
+            )
+        for code, text in reasons.items():
+            values[code].returned = True
+            values[code].return_reason = text
+            values[code].save(update_fields=["returned", "return_reason", "updated_at"])
+        comment = "；".join(f"{code}：{text}" for code, text in reasons.items())
+        return _transition(locked, action=action, by=by, comment=comment, codes=list(reasons))
+
+
+def request_unlock(report: AnnualReport, *, by, codes: list[str], reason: str) -> UnlockRequest:
+    if not permissions.can_request_unlock(by, report):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError(_("A reason is required."))
+    known = {i.code for i in applicable_indicators(report)}
+    if not codes or any(c not in known for c in codes):
+        raise ValidationError(_("Name the indicators to reopen."))
+    with transaction.atomic():
+        if report.unlock_requests.filter(status=UnlockStatus.PENDING).exists():
+            raise ValidationError(_("An unlock request is already pending for this report."))
+        request = UnlockRequest.objects.create(
+            report=report, indicator_codes=codes, reason=reason.strip(), requested_by=by
+        )
+        ReportEvent.objects.create(
+            report=report,
+            by=by,
+            action="unlock_request",
+            from_status=report.status,
+            to_status=report.status,
+            comment=reason.strip(),
+            indicators=codes,
+        )
+    return request
+
+
+def decide_unlock(request: UnlockRequest, *, by, approve: bool, comment: str = "") -> UnlockRequest:
+    """Approve (reopening only the named indicators) or reject an unlock request."""
+    if not permissions.can_decide_unlock(by):
+        raise PermissionDenied
+    with transaction.atomic():
+        request = UnlockRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != UnlockStatus.PENDING:
+            raise ValidationError(_("This request has been decided already."))
+        request.status = UnlockStatus.APPROVED if approve else UnlockStatus.REJECTED
+        request.decided_by, request.decided_at, request.decision_comment = (
+            by,
+            timezone.now(),
+            comment,
+        )
+        request.save()
+        report = request.report
+        if approve:
+            if report.status != ReportStatus.ACCEPTED:
+                raise ValidationError(_("Only an accepted report can be unlocked."))
+            reason = _("unlocked: %(reason)s") % {"reason": request.reason}
+            for value in report.values.filter(indicator__code__in=request.indicator_codes):
+                value.returned, value.return_reason = True, reason
+                value.save(update_fields=["returned", "return_reason", "updated_at"])
+            _transition(
+                report,
+                action=Action.UNLOCK,
+                by=by,
+                comment=comment or request.reason,
+                codes=request.indicator_codes,
+            )
+        else:
+            ReportEvent.objects.create(
+                report=report,
+                by=by,
+                action="unlock_rejected",
+                from_status=report.status,
+                to_status=report.status,
+                comment=comment,
+                indicators=request.indicator_codes,
+            )
+    return request
+
+
+def is_filer(user, report) -> bool:
+    return Actor.FILER in permissions.actors(user, report)
+
+
+def editable_codes(report: AnnualReport) -> set[str] | None:
+    """None when every row is editable (draft); otherwise the returned rows' codes."""
+    if report.status == ReportStatus.DRAFT:
+        return None
+    if report.status in EDITABLE:
+        return set(report.values.filter(returned=True).values_list("indicator__code", flat=True))
+    return set()
+
+
+def _shown(value) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+def describe_change(change: ValueChange) -> str:
+    parts = []
+    for name, (old, new) in change.changes.items():
+        parts.append(f"{name}: {_shown(old)} → {_shown(new)}")
+    return "；".join(parts)
