@@ -592,3 +592,9 @@ ZH.update(
         "Workflow history": "流程记录",
     }
 )
+
+ZH.update(
+    {
+        "Some values are invalid and were not saved; the others were.": "部分数值有误，未予保存；其余数值已保存。"
+    }
+)

@@ -2,8 +2,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
 
 from ecozone.accounts import permissions as scope
 from ecozone.reporting import permissions, queries, services
@@ -142,14 +144,11 @@ def _bool(value: bool | None) -> str:
 
 
 def _conflict(exc: services.StaleReport):
-    return 409, ConflictOut(
-        detail=str(exc),
-        version=exc.report.version,
-        changes=[
-            ConflictChange(code=c.indicator_code, by=c.by_name, at=c.at, changes=c.changes)
-            for c in exc.changes
-        ],
-    )
+    changes = [
+        ConflictChange(code=c.indicator_code, by=c.by_name, at=c.at, changes=c.changes)
+        for c in exc.changes
+    ]
+    return Status(409, ConflictOut(detail=str(exc), version=exc.report.version, changes=changes))
 
 
 @router.patch(
@@ -184,11 +183,14 @@ def write_values(request, pk: int, payload: ValuesIn):
     report.refresh_from_db()
     if result.errors:
         # Valid rows are saved; the invalid ones are reported (and kept as unsaved input).
-        return 422, {
-            "detail": "部分数值有误，未保存这些数值。",
-            "errors": result.errors,
-            "version": report.version,
-        }
+        return Status(
+            422,
+            {
+                "detail": _("Some values are invalid and were not saved; the others were."),
+                "errors": result.errors,
+                "version": report.version,
+            },
+        )
     return SaveOut(version=report.version, changed=result.changed, errors={})
 
 
@@ -226,7 +228,7 @@ def transition(request, pk: int, payload: TransitionIn):
     except services.StaleReport as exc:
         return _conflict(exc)
     except ValidationError as exc:
-        return 422, {"detail": "；".join(exc.messages), "problems": exc.messages}
+        return Status(422, {"detail": "；".join(exc.messages), "problems": exc.messages})
     return ReportOut(**_summary(report))
 
 
@@ -243,8 +245,6 @@ class ChangeOut(Schema):
 def value_history(request, pk: int):
     value = get_object_or_404(ReportValue.objects.select_related("report__region"), pk=pk)
     if not permissions.can_view_report(request.auth, value.report):
-        from django.http import Http404
-
         raise Http404
     return [
         ChangeOut(
