@@ -536,7 +536,6 @@ ZH.update(
         "explanation required": "须填写说明",
         "explanation (optional)": "说明（选填）",
         "history": "变更记录",
-        "upload": "上传",
         "return": "退回",
         "met": "达标",
         "not met": "未达标",
@@ -598,3 +597,5 @@ ZH.update(
         "Some values are invalid and were not saved; the others were.": "部分数值有误，未予保存；其余数值已保存。"
     }
 )
+
+ZH.update({"save and upload": "保存并上传"})

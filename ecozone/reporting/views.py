@@ -324,6 +324,19 @@ def evidence_upload(request, pk: int):
     scope.require(permissions.can_edit_values(request.user, report))
     code = request.POST.get("indicator", "")
     upload = request.FILES.get(f"file-{code}")
+    if request.POST.getlist("codes"):
+        # The upload button submits the whole form: save what was typed first, so nothing is lost.
+        try:
+            services.save_values(
+                report,
+                by=request.user,
+                rows=_row_inputs(request),
+                version=_int(request.POST.get("version")),
+            )
+        except services.StaleReport as exc:
+            report.refresh_from_db()
+            return _render_report(request, report, conflict=exc, status=409)
+        report.refresh_from_db()
     if upload is None:
         messages.error(request, _("Choose a file to upload."))
     else:
