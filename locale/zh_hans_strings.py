@@ -599,3 +599,13 @@ ZH.update(
 )
 
 ZH.update({"save and upload": "保存并上传"})
+
+ZH.update(
+    {
+        "Zones whose own value differs from yours": "自报数值与本部门数据不一致的示范区",
+        "zone's value": "自报数值",
+        "your value": "本部门数值",
+        "zone's explanation": "填报单位说明",
+        "No differences.": "没有不一致。",
+    }
+)

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -341,8 +342,13 @@ class _Parser:
         raise self.error(_("unexpected “%(text)s”") % {"text": token.text})
 
 
+@lru_cache(maxsize=4096)
 def parse_rule(text: str) -> Rule:
-    """Parse a rule; raises RuleSyntaxError naming the character where it goes wrong."""
+    """Parse a rule; raises RuleSyntaxError naming the character where it goes wrong.
+
+    Cached: a catalogue has few distinct rules and their trees are immutable (errors are not
+    cached).
+    """
     return _Parser(text.strip()).parse()
 
 

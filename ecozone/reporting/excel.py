@@ -122,7 +122,7 @@ def import_values(upload, *, by) -> int:
                 % {"year": year, "code": code},
             )
             continue
-        if not permissions.can_edit_values(by, report):
+        if not permissions.can_write_values(by, report, Channel.EXCEL):
             bad(
                 "行政区划代码",
                 _("the %(year)d report of %(region)s is %(status)s and cannot be changed by you")
@@ -147,9 +147,9 @@ def import_values(upload, *, by) -> int:
                 % {"old": version if version is not None else "—", "new": report.version},
             )
             continue
-        indicators = specs.setdefault(
-            report.pk, {row.indicator.code: row for row in form_rows(report)}
-        )
+        if report.pk not in specs:
+            specs[report.pk] = {row.indicator.code: row for row in form_rows(report)}
+        indicators = specs[report.pk]
         indicator_code = cell_text(raw["指标代码"])
         row = indicators.get(indicator_code)
         if row is None:

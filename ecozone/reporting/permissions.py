@@ -47,6 +47,14 @@ def can_edit_values(user, report) -> bool:
     return Actor.FILER in actors(user, report) and report.status in EDITABLE
 
 
+def can_write_values(user, report, channel: str) -> bool:
+    """The filer writes through any channel; the province may import a workbook on a region's
+    behalf (e.g. entering historical data), which the audit trail records under its own name."""
+    if report.status not in EDITABLE:
+        return False
+    return Actor.FILER in actors(user, report) or (is_province_admin(user) and channel == "excel")
+
+
 def can_request_unlock(user, report) -> bool:
     return Actor.FILER in actors(user, report) and report.status == "accepted"
 

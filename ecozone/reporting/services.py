@@ -46,7 +46,17 @@ from ecozone.reporting.states import (
     UnlockStatus,
 )
 
-VALUE_FIELDS = ("number", "task", "yes", "state", "text")
+VALUE_COLUMNS = [
+    "number",
+    "task",
+    "yes",
+    "state",
+    "text",
+    "explanation",
+    "raw_input",
+    "flags",
+    "updated_at",
+]
 
 
 class StaleReport(Exception):
@@ -162,7 +172,7 @@ def save_values(
     with transaction.atomic():
         report = _lock(report)
         _check_version(report, version)
-        if not permissions.can_edit_values(by, report):
+        if not permissions.can_write_values(by, report, channel):
             raise PermissionDenied
         if not _window_open(report):
             raise ValidationError(
@@ -173,8 +183,9 @@ def save_values(
         previous = previous_values(report)
         facts = region_facts(report.region)
         result = SaveResult()
-        changes: list[ValueChange] = []
-        now = timezone.now()
+        created: list[ReportValue] = []
+        updated: list[ReportValue] = []
+        diffs: list[tuple[ReportValue, dict]] = []
         for row in rows:
             indicator = indicators.get(row.indicator_code)
             if indicator is None:
@@ -182,24 +193,24 @@ def save_values(
                     "indicator": _("not an indicator of this report")
                 }
                 continue
+            spec = spec_of(indicator)
             value = values.get(indicator.code)
             if report.status == ReportStatus.RETURNED and not (value and value.returned):
-                if would_change(value, spec_of(indicator), row.raw):
+                if would_change(value, spec, row.raw):
                     result.errors[indicator.code] = {
                         "indicator": _("this indicator was not returned and stays locked")
                     }
                 continue
-            if value is None:
-                value = ReportValue.objects.create(report=report, indicator=indicator)
-                values[indicator.code] = value
-            spec = spec_of(indicator)
+            is_new = value is None
+            if is_new:
+                value = ReportValue(report=report, indicator=indicator)
             parsed = parse_input(spec, row.raw)
             if parsed.errors:
                 result.errors[indicator.code] = parsed.errors
                 value.raw_input = {k: v for k, v in row.raw.items() if v}
                 if row.explanation is not None:
                     value.raw_input["explanation"] = row.explanation
-                value.save(update_fields=["raw_input", "updated_at"])
+                (created if is_new else updated).append(value)
                 continue
             new = {
                 "number": parsed.number,
@@ -211,25 +222,32 @@ def save_values(
             if row.explanation is not None:
                 new["explanation"] = row.explanation.strip()
             diff = _apply(value, new)
-            value.raw_input = {}
-            value.flags = compute_flags(
+            flags = compute_flags(
                 spec,
                 reported(value),
                 reported(previous.get(indicator.code)),
                 dept_reported(value),
                 facts,
             )
-            value.save()
+            if not (diff or value.raw_input or flags != value.flags):
+                continue  # nothing changed (an empty row stays absent)
+            value.raw_input, value.flags = {}, flags
+            (created if is_new else updated).append(value)
             if diff:
-                changes.append(
-                    _change(value, report, by=by, channel=channel, diff=diff, reason=reason, at=now)
-                )
-        if changes:
+                diffs.append((value, diff))
+        now = timezone.now()
+        ReportValue.objects.bulk_create(created, batch_size=1000)
+        for value in updated:
+            value.updated_at = now
+        ReportValue.objects.bulk_update(updated, VALUE_COLUMNS, batch_size=1000)
+        if diffs:
             report.version += 1
             report.save(update_fields=["version"])
-            for change in changes:
-                change.report_version = report.version
-            audit.append(changes)
+        changes = [
+            _change(value, report, by=by, channel=channel, diff=diff, reason=reason, at=now)
+            for value, diff in diffs
+        ]
+        audit.append(changes)
         result.changed = len(changes)
     return result
 

@@ -469,10 +469,23 @@ def department(request):
                 request, _("Department values stored: %(n)d changed.") % {"n": changed}
             )
             return redirect("reporting:department")
+    supplied = ReportValue.objects.filter(
+        dept_organisation=request.user.organisation
+    ).select_related("report__region", "indicator")
+    mismatches = [
+        v
+        for v in supplied.order_by("-report__year", "report__region__code")
+        if "dept_mismatch" in v.flags
+    ]
     return render(
         request,
         "reporting/department.html",
-        {"form": form, "import_errors": import_errors, "years": ReportingYear.objects.all()},
+        {
+            "form": form,
+            "import_errors": import_errors,
+            "years": ReportingYear.objects.all(),
+            "mismatches": mismatches,
+        },
     )
 
 

@@ -181,3 +181,13 @@ def test_a_department_supplies_only_its_own_indicators_and_atomically(anji, user
         "工作表“部门数据”，第 5 行，“数值”列：“abc”不是数字",
     ]
     assert not ReportValue.objects.filter(report=anji).exists()
+
+
+def test_the_province_may_import_on_a_regions_behalf_under_its_own_name(anji, users):
+    workbook = template_for([anji])
+    workbook["填报"]["I4"] = 25  # N19-03
+    assert import_values(upload(workbook_bytes(workbook)), by=users["province_admin"]) == 1
+    change = ValueChange.objects.get()
+    assert (change.by_name, change.channel) == ("province_admin", "excel")
+    with pytest.raises(ImportRejected):  # other roles may not
+        import_values(upload(workbook_bytes(template_for([anji]))), by=users["city"])

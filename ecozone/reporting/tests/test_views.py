@@ -240,8 +240,19 @@ def test_exports_follow_scope(anji, users, client_as):
     assert ValueChange.objects.count() == 82
 
 
-def test_department_page_is_for_department_users(window, client_as):
+def test_department_page_is_for_department_users(anji, users, client_as):
+    from ecozone.reporting.department import DepartmentRow, supply_department_values
+
+    fill(anji, users["county"])
+    supply_department_values(
+        by=users["department"],
+        year=2024,
+        rows=[DepartmentRow(2, "330523", "N19-05", {"number": "98"})],
+    )
     assert client_as("county").get("/reporting/department/").status_code == 403
-    assert client_as("department").get("/reporting/department/").status_code == 200
+    page = client_as("department").get("/reporting/department/")
+    assert [(v.report.region.code, v.indicator.code) for v in page.context["mismatches"]] == [
+        ("330523", "N19-05")
+    ]
     response = client_as("department").get("/reporting/department/2024.xlsx")
     assert response.status_code == 200
