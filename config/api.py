@@ -6,6 +6,7 @@ from ecozone.accounts.api import router as accounts_router
 from ecozone.core.api import install_error_handlers
 from ecozone.designations.api import router as designations_router
 from ecozone.indicators.api import router as indicators_router
+from ecozone.ratings.api import router as ratings_router
 from ecozone.regions.api import router as regions_router
 from ecozone.reporting.api import router as reporting_router
 
@@ -28,3 +29,4 @@ api.add_router("", regions_router)
 api.add_router("", indicators_router)
 api.add_router("", designations_router)
 api.add_router("", reporting_router)
+api.add_router("", ratings_router)

@@ -52,12 +52,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "ecozone.core",
     "ecozone.accounts",
     "ecozone.regions",
     "ecozone.indicators",
     "ecozone.designations",
     "ecozone.reporting",
+    "ecozone.ratings",
     "ecozone.showcase",
     "ecozone.demo",
 ]
@@ -171,6 +174,16 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+
+# Background jobs (re-examination computing): a database queue served by `manage.py db_worker`;
+# `make run` starts one. Tests run jobs immediately.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TESTING or env_bool("ECOZONE_TASKS_IMMEDIATE")
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 
 # Upload limits for imported workbooks (bytes).
 ECOZONE_IMPORT_MAX_BYTES = 10 * 1024 * 1024

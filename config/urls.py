@@ -10,6 +10,7 @@ urlpatterns = [
     path("indicators/", include("ecozone.indicators.urls")),
     path("designations/", include("ecozone.designations.urls")),
     path("reporting/", include("ecozone.reporting.urls")),
+    path("ratings/", include("ecozone.ratings.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

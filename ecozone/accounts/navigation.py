@@ -25,6 +25,9 @@ def navigation_for(user, path: str) -> list[NavItem]:
         ]
     if permissions.can_list_regions(user):
         entries.append((_("Annual reports"), "reporting:list"))
+    if permissions.can_list_regions(user) or permissions.is_expert(user):
+        entries.append((_("Re-examination"), "ratings:campaigns"))
+    if permissions.can_list_regions(user):
         entries.append((_("Regions"), "regions:list"))
     if permissions.can_view_catalogues(user):
         entries.append((_("Indicator catalogues"), "indicators:list"))

@@ -10,6 +10,7 @@ from django.db import transaction
 from ecozone.accounts.models import Organisation, User
 from ecozone.core.flags import DEMO_DATA, set_flag
 from ecozone.demo import data
+from ecozone.demo.ratings import load_ratings
 from ecozone.demo.reporting import load_reports
 from ecozone.designations.models import Batch, Programme
 from ecozone.designations.services import get_or_create_batch, name_designation
@@ -18,7 +19,7 @@ from ecozone.regions.models import Region
 
 def load_demo() -> list[str]:
     """Load what is missing; returns a line per part saying what was done."""
-    done = [load_accounts(), load_roster(), _load_reports()]
+    done = [load_accounts(), load_roster(), _load_reports(), _load_ratings()]
     set_flag(
         DEMO_DATA,
         json.dumps(
@@ -31,6 +32,11 @@ def load_demo() -> list[str]:
 @transaction.atomic
 def _load_reports() -> str:
     return load_reports()
+
+
+@transaction.atomic
+def _load_ratings() -> str:
+    return load_ratings()
 
 
 def account_rows() -> list[dict[str, str]]:

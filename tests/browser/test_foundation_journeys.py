@@ -11,7 +11,16 @@ def test_a_county_user_sees_only_its_own_region(page, demo):
     sign_in(page, "anji")
     assert page.get_by_test_id("whoami").inner_text() == "安吉县 填报员"
     nav = page.locator("nav .nav-link").all_inner_texts()
-    assert nav == ["我的待办", "命名名单", "覆盖率", "年度填报", "行政区", "指标体系", "API"]
+    assert nav == [
+        "我的待办",
+        "命名名单",
+        "覆盖率",
+        "年度填报",
+        "复核评星",
+        "行政区",
+        "指标体系",
+        "API",
+    ]
 
     page.click("text=命名名单")
     rows = page.locator("[data-testid=roster-table] tbody tr")

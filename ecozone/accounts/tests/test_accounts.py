@@ -24,10 +24,19 @@ def test_navigation_follows_the_role(client_as):
     def labels(role):
         return [item.label for item in client_as(role).get("/accounts/todo/").context["nav_items"]]
 
-    everyone = ["我的待办", "命名名单", "覆盖率", "年度填报", "行政区", "指标体系", "API"]
+    everyone = [
+        "我的待办",
+        "命名名单",
+        "覆盖率",
+        "年度填报",
+        "复核评星",
+        "行政区",
+        "指标体系",
+        "API",
+    ]
     assert labels("province_admin") == everyone
     assert labels("county") == everyone
-    assert labels("expert") == ["我的待办", "指标体系", "API"]
+    assert labels("expert") == ["我的待办", "复核评星", "指标体系", "API"]
 
 
 def test_scope_predicates(users):

@@ -19,3 +19,12 @@ def plain(number):
     if number is None or number == "":
         return ""
     return fmt(Decimal(number))
+
+
+@register.filter
+def star_text(stars):
+    """★★★★★ for 5, 取消评星 for 0, — when not rated."""
+    if stars is None or stars == "":
+        return "—"
+    stars = int(stars)
+    return "★" * stars if stars else "取消评星"

@@ -1,0 +1,37 @@
+"""The default scoring scheme of SPEC §7.1, shipped as published version `default`."""
+
+DEFAULT_SCHEME = {
+    "period_years": 3,
+    "part_a_max": "75",
+    "binding_share": "0.70",
+    "reference_share": "0.30",
+    "tolerance": "0.20",
+    "work_items": [
+        {"code": "推进力度", "name": "工作推进力度", "max": "10"},
+        {"code": "试点创新", "name": "试点创新", "max": "8"},
+        {"code": "建设成效", "name": "建设成效", "max": "7"},
+    ],
+    "score_step": "0.5",
+    "trim_from": 5,
+    "feature_min": "0.5",
+    "feature_max": "2",
+    "feature_cap": "5",
+    "thresholds": {"5": "90", "4": "80", "3": "70"},
+    "cap_stars": 3,
+    "veto_items": [
+        {"code": "major_incident", "name": "期内发生重大或特别重大突发环境事件、生态破坏事件"},
+        {"code": "inspection_unrectified", "name": "生态环境保护督察重大问题未按期完成整改"},
+        {"code": "data_fraud", "name": "经查实存在数据造假"},
+        {"code": "quality_decline", "name": "生态环境质量明显下降"},
+    ],
+    "bar_items": [{"code": "inspection_notified", "name": "期内督察问题被公开通报"}],
+    "revoke_after_failures": 3,
+    "bar_after_failures": 2,
+    "bar_on_latest_year": True,
+    "weights": {},
+    "due_after_years": 3,
+    "incentive_min_stars": 4,
+    "interview_due_days": 60,
+    "reapply_bar_years": 3,
+    "provisional_part_b_share": "0.8",
+}

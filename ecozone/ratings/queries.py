@@ -1,0 +1,147 @@
+"""Reads of ratings: results in scope, the early-warning list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Max
+
+from ecozone.accounts import permissions
+from ecozone.designations.models import Designation
+from ecozone.indicators.rules import fmt, numeric_threshold
+from ecozone.ratings import engine
+from ecozone.ratings.inputs import zone_inputs
+from ecozone.ratings.models import Reexamination, Scheme
+from ecozone.ratings.states import CampaignStatus, SchemeStatus
+from ecozone.reporting.models import AnnualReport
+
+
+def can_view_result(user, zone: Reexamination) -> bool:
+    if permissions.is_province_admin(user) or permissions.is_department(user):
+        return True
+    if zone.campaign.status != CampaignStatus.PUBLISHED:
+        return False
+    return permissions.can_view_region(user, zone.designation.region)
+
+
+def results_for(user, campaign):
+    zones = campaign.zones.select_related("designation__region__parent", "designation__programme")
+    if permissions.is_province_admin(user) or permissions.is_department(user):
+        return zones
+    if campaign.status != CampaignStatus.PUBLISHED:
+        return zones.none()
+    return permissions.in_scope(user, zones, "designation__region")
+
+
+@dataclass
+class Step:
+    code: str
+    name: str
+    lost: Decimal
+    target: str
+
+
+@dataclass
+class WarningRow:
+    designation: Designation
+    card: engine.ScoreCard
+    period: tuple[int, ...]
+    costly: list[Step] = field(default_factory=list)
+    next_stars: int | None = None
+    needed: Decimal = Decimal(0)
+    plan: list[Step] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        def step(s: Step) -> dict:
+            return {
+                "code": s.code,
+                "name": s.name,
+                "points_lost": fmt(s.lost.quantize(Decimal("0.01"))),
+                "target": s.target,
+            }
+
+        return {
+            "region_code": self.designation.region.code,
+            "region_name": self.designation.region.name,
+            "period": list(self.period),
+            "provisional_total": str(self.card.total),
+            "provisional_stars": self.card.stars,
+            "rating": self.card.rating,
+            "rules": [
+                {"code": r.code, "effect": r.effect, "reason": r.reason} for r in self.card.rules
+            ],
+            "costing_points": [step(s) for s in self.costly],
+            "next_stars": self.next_stars,
+            "points_needed": fmt(self.needed.quantize(Decimal("0.1"))),
+            "to_reach_next": [step(s) for s in self.plan],
+        }
+
+
+def early_warning(user, *, programme_code: str = "provincial") -> list[WarningRow]:
+    """Every live zone's provisional rating on the data filed so far (any report status)."""
+    scheme = Scheme.objects.filter(code="default", status=SchemeStatus.PUBLISHED).first()
+    if scheme is None:
+        return []
+    settings = engine.SchemeSettings.from_dict(scheme.settings)
+    designations = list(
+        permissions.in_scope(
+            user,
+            Designation.objects.holding()
+            .filter(programme__code=programme_code)
+            .select_related("region__parent"),
+            "region",
+        ).order_by("region__code")
+    )
+    latest = AnnualReport.objects.aggregate(year=Max("year"))["year"]
+    if not designations or latest is None:
+        return []
+    zones = []
+    for designation in designations:
+        first = max(latest - settings.period_years + 1, designation.named_on.year)
+        zones.append(Reexamination(designation=designation, period=list(range(first, latest + 1))))
+    inputs = zone_inputs(zones, settings, accepted_only=False, with_items=False)
+    step = settings.score_step
+    provisional_work = {
+        w.code: (
+            (w.maximum * settings.provisional_part_b_share / step).quantize(Decimal(1)) * step,
+        )
+        for w in settings.work_items
+    }
+    rows = []
+    for position, zone in enumerate(zones):
+        data, _edition = inputs[-position - 1]
+        data = engine.RatingInput(
+            data.scheme, data.region, data.period, data.indicators, provisional_work
+        )
+        card = engine.compute(data)
+        rows.append(_advise(zone.designation, card, data, settings))
+    return rows
+
+
+def _advise(designation, card: engine.ScoreCard, data: engine.RatingInput, settings) -> WarningRow:
+    row = WarningRow(designation, card, data.period)
+    rules = {i.code: i for i in data.indicators}
+    steps = []
+    for item in card.indicators:
+        if not item.applicable or item.score >= 1:
+            continue
+        lost = settings.part_a_max * item.weight * (1 - item.score)
+        threshold = numeric_threshold(rules[item.code].rule, data.region)
+        target = (
+            f"{threshold.op}{fmt(threshold.target)}" if threshold else str(rules[item.code].rule)
+        )
+        steps.append(Step(item.code, item.name, lost, target))
+    steps.sort(key=lambda s: -s.lost)
+    row.costly = steps[:5]
+    above = [(stars, minimum) for stars, minimum in settings.thresholds if minimum > card.total]
+    if above:
+        row.next_stars, minimum = above[-1]
+        row.needed = minimum - card.total
+        gained = Decimal(0)
+        for step in steps:
+            if gained >= row.needed:
+                break
+            row.plan.append(step)
+            gained += step.lost
+    return row

@@ -1,0 +1,422 @@
+"""The only code that writes re-examination campaigns, their inputs, results and consequences."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecozone.accounts.models import Role
+from ecozone.designations.models import Designation
+from ecozone.designations.services import change_designation_status, set_designation_stars
+from ecozone.designations.states import DesignationStatus
+from ecozone.ratings import engine
+from ecozone.ratings.inputs import period_for, zone_inputs
+from ecozone.ratings.models import (
+    Campaign,
+    ComputationJob,
+    ConsequenceCase,
+    ExpertAssignment,
+    FeatureItem,
+    RecordedItem,
+    Reexamination,
+    Scheme,
+)
+from ecozone.ratings.serialization import card_to_json, input_to_json
+from ecozone.ratings.states import (
+    CAMPAIGN_TRANSITIONS,
+    CampaignStatus,
+    CaseKind,
+    CaseStatus,
+    ItemStatus,
+    JobStatus,
+    RecordKind,
+    SchemeStatus,
+)
+from ecozone.reporting.models import ReportingYear, ReportValue
+
+
+def settings_of(scheme: Scheme) -> engine.SchemeSettings:
+    return engine.SchemeSettings.from_dict(scheme.settings)
+
+
+def publish_scheme(scheme: Scheme, *, by) -> Scheme:
+    with transaction.atomic():
+        scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+        if scheme.status != SchemeStatus.DRAFT:
+            raise ValidationError(
+                _("A published scheme cannot change; copy it into a new version.")
+            )
+        settings_of(scheme)  # refuses a malformed scheme
+        scheme.status, scheme.published_at = SchemeStatus.PUBLISHED, timezone.now()
+        scheme.save()
+    return scheme
+
+
+def due_designations(*, year: int, scheme: Scheme, programme_code: str = "provincial"):
+    """Live designations named, or last re-examined, at least `due_after_years` before `year`."""
+    years = settings_of(scheme).due_after_years
+    last = Max(
+        "reexaminations__campaign__year",
+        filter=Q(reexaminations__campaign__status=CampaignStatus.PUBLISHED),
+    )
+    return (
+        Designation.objects.holding()
+        .filter(programme__code=programme_code)
+        .annotate(last_year=last)
+        .filter(
+            Q(last_year__isnull=True, named_on__year__lte=year - years)
+            | Q(last_year__lte=year - years)
+        )
+        .select_related("region")
+        .order_by("region__code")
+    )
+
+
+def create_campaign(*, year: int, title: str, scheme: Scheme, by, designations) -> Campaign:
+    if scheme.status != SchemeStatus.PUBLISHED:
+        raise ValidationError(_("A campaign pins a published scheme."))
+    settings = settings_of(scheme)
+    designations = list(designations)
+    if not designations:
+        raise ValidationError(_("No designation is due for re-examination."))
+    first_year = ReportingYear.objects.aggregate(first=Min("year"))["first"]
+    with transaction.atomic():
+        campaign = Campaign.objects.create(year=year, title=title, scheme=scheme, created_by=by)
+        Reexamination.objects.bulk_create(
+            Reexamination(
+                campaign=campaign,
+                designation=d,
+                period=period_for(
+                    d,
+                    campaign_year=year,
+                    years=settings.period_years,
+                    first_reporting_year=first_year,
+                ),
+            )
+            for d in designations
+        )
+    return campaign
+
+
+def _require_preparing(campaign: Campaign) -> None:
+    if campaign.status == CampaignStatus.PUBLISHED:
+        raise ValidationError(_("The campaign is published; its inputs cannot change."))
+
+
+# ---------------------------------------------------------------------------- conflicts of interest
+
+
+def conflict_of_interest(expert, zone: Reexamination) -> str | None:
+    """Why an expert may not assess this zone, or None. Shared with creation review."""
+    region = zone.designation.region
+    organisation = expert.organisation
+    if organisation is not None and organisation.region_id is not None:
+        if organisation.region_id == region.pk:
+            return _("the expert is affiliated to %(region)s itself") % {"region": region.name}
+        if organisation.region_id == region.parent_id:
+            return _("the expert is affiliated to %(city)s, the city of %(region)s") % {
+                "city": region.parent.name,
+                "region": region.name,
+            }
+    if (
+        organisation is not None
+        and ReportValue.objects.filter(
+            report__region=region, report__year__in=zone.period, dept_organisation=organisation
+        ).exists()
+    ):
+        return _("the expert's department %(department)s supplied values under review") % {
+            "department": organisation.name
+        }
+    return None
+
+
+def assign_expert(zone: Reexamination, *, expert, by) -> ExpertAssignment:
+    _require_preparing(zone.campaign)
+    if expert.role != Role.EXPERT:
+        raise ValidationError(_("%(name)s is not an expert.") % {"name": expert})
+    reason = conflict_of_interest(expert, zone)
+    if reason:
+        raise ValidationError(_("Conflict of interest: %(reason)s.") % {"reason": reason})
+    assignment, created = ExpertAssignment.objects.get_or_create(zone=zone, expert=expert)
+    if not created:
+        raise ValidationError(_("%(name)s is already assigned.") % {"name": expert})
+    return assignment
+
+
+def save_work_scores(
+    assignment: ExpertAssignment, *, by, scores: dict[str, str], comment: str = "", submit: bool
+) -> ExpertAssignment:
+    """An expert's Part B scores; a draft can change, a submitted assessment cannot."""
+    if by.pk != assignment.expert_id:
+        raise PermissionDenied
+    _require_preparing(assignment.zone.campaign)
+    if assignment.submitted_at is not None:
+        raise ValidationError(_("The scores were submitted and cannot change."))
+    settings = settings_of(assignment.zone.campaign.scheme)
+    items = {w.code: w for w in settings.work_items}
+    clean = {}
+    for code, item in items.items():
+        text = (scores.get(code) or "").strip()
+        if not text:
+            if submit:
+                raise ValidationError(
+                    _("Score every sub-item before submitting: %(name)s.") % {"name": item.name}
+                )
+            continue
+        try:
+            value = Decimal(text)
+        except ArithmeticError:
+            raise ValidationError(
+                _("%(name)s: “%(text)s” is not a number.") % {"name": item.name, "text": text}
+            ) from None
+        if (
+            not value.is_finite()
+            or not Decimal(0) <= value <= item.maximum
+            or (value / settings.score_step) % 1
+        ):
+            raise ValidationError(
+                _("%(name)s: a score is between 0 and %(max)s in steps of %(step)s.")
+                % {"name": item.name, "max": item.maximum, "step": settings.score_step}
+            )
+        clean[code] = str(value)
+    with transaction.atomic():
+        assignment.scores, assignment.comment = clean, comment
+        if submit:
+            assignment.submitted_at = timezone.now()
+        assignment.save()
+    return assignment
+
+
+def submit_feature(
+    zone: Reexamination, *, by, title: str, description: str, points: Decimal, evidence=None
+) -> FeatureItem:
+    _require_preparing(zone.campaign)
+    settings = settings_of(zone.campaign.scheme)
+    if not settings.feature_min <= points <= settings.feature_max:
+        raise ValidationError(
+            _("A feature item is worth %(min)s to %(max)s points.")
+            % {"min": settings.feature_min, "max": settings.feature_max}
+        )
+    item = FeatureItem(
+        zone=zone, title=title, description=description, points=points, submitted_by=by
+    )
+    if evidence is not None:
+        from ecozone.reporting.evidence import check_upload
+
+        name, _type = check_upload(evidence)
+        item.evidence.save(name, evidence, save=False)
+    item.save()
+    return item
+
+
+def decide_feature(item: FeatureItem, *, by, approve: bool, reason: str) -> FeatureItem:
+    _require_preparing(item.zone.campaign)
+    if not approve and not reason.strip():
+        raise ValidationError(_("A rejection needs a reason."))
+    item.status = ItemStatus.APPROVED if approve else ItemStatus.REJECTED
+    item.decision_reason, item.decided_by = reason, by
+    item.save()
+    return item
+
+
+def record_item(
+    zone: Reexamination, *, by, kind: str, code: str, note: str, evidence=None
+) -> RecordedItem:
+    _require_preparing(zone.campaign)
+    settings = settings_of(zone.campaign.scheme)
+    known = dict(settings.veto_items if kind == RecordKind.VETO else settings.bar_items)
+    if code not in known:
+        raise ValidationError(_("Unknown item “%(code)s” for this scheme.") % {"code": code})
+    if not note.strip():
+        raise ValidationError(_("Describe the evidence."))
+    item = RecordedItem(zone=zone, kind=kind, code=code, note=note, recorded_by=by)
+    if evidence is not None:
+        from ecozone.reporting.evidence import check_upload
+
+        name, _type = check_upload(evidence)
+        item.evidence.save(name, evidence, save=False)
+    item.save()
+    return item
+
+
+# ---------------------------------------------------------------------------- computing
+
+
+def compute_zones(zones: list[Reexamination], *, job: ComputationJob | None = None) -> int:
+    """Compute and store each zone's score card from locked values (reading in bulk)."""
+    if not zones:
+        return 0
+    campaign = zones[0].campaign
+    _require_preparing(campaign)
+    settings = settings_of(campaign.scheme)
+    now = timezone.now()
+    done = 0
+    for start in range(0, len(zones), 200):
+        chunk = zones[start : start + 200]
+        inputs = zone_inputs(chunk, settings)
+        for zone in chunk:
+            data, edition = inputs[zone.pk]
+            card = engine.compute(data)
+            zone.card = card_to_json(card)
+            zone.inputs = input_to_json(
+                data,
+                edition=edition,
+                scheme_code=campaign.scheme.code,
+                scheme_settings=campaign.scheme.settings,
+            )
+            zone.total, zone.stars, zone.computed_at = card.total, card.stars, now
+        with transaction.atomic():
+            Reexamination.objects.bulk_update(
+                chunk, ["card", "inputs", "total", "stars", "computed_at"]
+            )
+        done += len(chunk)
+        if job is not None:
+            ComputationJob.objects.filter(pk=job.pk).update(done=done, status=JobStatus.RUNNING)
+    if all(
+        z.computed_at for z in Reexamination.objects.filter(campaign=campaign).only("computed_at")
+    ):
+        transition_campaign(campaign, action="computed")
+    return done
+
+
+def transition_campaign(campaign: Campaign, *, action: str) -> Campaign:
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        target = CAMPAIGN_TRANSITIONS.get((campaign.status, action))
+        if target is None:
+            raise ValidationError(_("The campaign cannot do that now."))
+        campaign.status = target
+        if action == "publish":
+            campaign.published_at = timezone.now()
+        campaign.save()
+    return campaign
+
+
+def start_computation(
+    campaign: Campaign, *, by, zone: Reexamination | None = None
+) -> ComputationJob:
+    """Queue a background computation of the campaign (or one zone); returns its progress row."""
+    from ecozone.ratings.tasks import compute_campaign_task
+
+    _require_preparing(campaign)
+    total = 1 if zone else campaign.zones.count()
+    job = ComputationJob.objects.create(campaign=campaign, zone=zone, total=total, created_by=by)
+    transaction.on_commit(lambda: compute_campaign_task.enqueue(job.pk))
+    return job
+
+
+def run_job(job_id: int) -> None:
+    job = ComputationJob.objects.select_related("campaign", "campaign__scheme").get(pk=job_id)
+    ComputationJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    try:
+        zones = Reexamination.objects.filter(campaign=job.campaign).select_related(
+            "campaign", "campaign__scheme", "designation__region__parent"
+        )
+        if job.zone_id:
+            zones = zones.filter(pk=job.zone_id)
+        compute_zones(list(zones), job=job)
+    except Exception as exc:
+        ComputationJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED, error=str(exc), finished_at=timezone.now()
+        )
+        raise
+    ComputationJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.DONE, finished_at=timezone.now()
+    )
+
+
+# ------------------------------------------------------------------------ publishing, consequences
+
+
+def publish_campaign(campaign: Campaign, *, by) -> Campaign:
+    """Publish: stars on each designation, incentives, interview and delisting cases."""
+    settings = settings_of(campaign.scheme)
+    with transaction.atomic():
+        campaign = transition_campaign(campaign, action="publish")
+        zones = list(campaign.zones.select_related("designation", "designation__region"))
+        previous = _previous_results(campaign, [z.designation_id for z in zones])
+        for zone in zones:
+            designation = zone.designation
+            reason = _("%(title)s: %(total)s points") % {
+                "title": campaign.title,
+                "total": zone.total,
+            }
+            set_designation_stars(designation, stars=zone.stars, by=by, reason=reason)
+            if zone.stars != 0:
+                continue
+            ConsequenceCase.objects.create(
+                designation=designation,
+                zone=zone,
+                kind=CaseKind.INTERVIEW,
+                due_on=timezone.localdate() + datetime.timedelta(days=settings.interview_due_days),
+            )
+            if designation.status == DesignationStatus.ACTIVE:
+                change_designation_status(
+                    designation,
+                    to=DesignationStatus.WARNED,
+                    by=by,
+                    reason=_("rating revoked in %(title)s") % {"title": campaign.title},
+                )
+            if previous.get(designation.pk) == 0:
+                ConsequenceCase.objects.create(
+                    designation=designation, zone=zone, kind=CaseKind.DELISTING
+                )
+    return campaign
+
+
+def _previous_results(campaign: Campaign, designation_ids) -> dict[int, int | None]:
+    """Stars of each designation at its previous published re-examination."""
+    result = {}
+    earlier = (
+        Reexamination.objects.filter(
+            designation_id__in=designation_ids, campaign__status=CampaignStatus.PUBLISHED
+        )
+        .exclude(campaign=campaign)
+        .filter(campaign__year__lt=campaign.year)
+        .order_by("designation_id", "-campaign__year")
+        .values_list("designation_id", "stars")
+    )
+    for designation_id, stars in earlier:
+        result.setdefault(designation_id, stars)
+    return result
+
+
+def close_interview(case: ConsequenceCase, *, by, outcome: str) -> ConsequenceCase:
+    if case.kind != CaseKind.INTERVIEW or case.status != CaseStatus.OPEN:
+        raise ValidationError(_("Only an open interview case can be closed."))
+    if not outcome.strip():
+        raise ValidationError(_("Record the outcome."))
+    case.status, case.outcome, case.closed_at, case.closed_by = (
+        CaseStatus.CLOSED,
+        outcome,
+        timezone.now(),
+        by,
+    )
+    case.save()
+    return case
+
+
+def decide_delisting(case: ConsequenceCase, *, by, confirm: bool, outcome: str) -> ConsequenceCase:
+    """Confirming delists the designation and bars re-application for the scheme's years."""
+    if case.kind != CaseKind.DELISTING or case.status != CaseStatus.OPEN:
+        raise ValidationError(_("Only an open delisting case can be decided."))
+    if not outcome.strip():
+        raise ValidationError(_("Record the reason."))
+    settings = settings_of(case.zone.campaign.scheme)
+    with transaction.atomic():
+        case.status = CaseStatus.CONFIRMED if confirm else CaseStatus.DISMISSED
+        case.outcome, case.closed_at, case.closed_by = outcome, timezone.now(), by
+        if confirm:
+            today = timezone.localdate()
+            case.barred_until = today.replace(year=today.year + settings.reapply_bar_years)
+            change_designation_status(
+                case.designation, to=DesignationStatus.DELISTED, by=by, reason=outcome
+            )
+        case.save()
+    return case

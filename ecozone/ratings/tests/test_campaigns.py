@@ -1,0 +1,299 @@
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from ecozone.accounts.models import Organisation, Role, User
+from ecozone.demo.services import load_reports, load_roster
+from ecozone.designations.models import Designation
+from ecozone.ratings import services
+from ecozone.ratings.models import Campaign, ConsequenceCase, Reexamination, Scheme
+
+pytestmark = pytest.mark.django_db
+EXAMPLE = json.loads((Path(services.__file__).parent / "simulator_example.json").read_text())
+
+
+@pytest.fixture
+def demo(db):
+
+    load_roster()
+    load_reports(["330500", "330502", "330503", "330521", "330522", "330523", "330127"])
+
+
+def expert(username, organisation) -> User:
+    user = User(
+        username=username,
+        role=Role.EXPERT,
+        organisation=Organisation.objects.get(name=organisation),
+    )
+    user.set_password("pw")
+    user.save()
+    return user
+
+
+def campaign_2024(admin) -> Campaign:
+    scheme = Scheme.objects.get(code="default")
+    due = services.due_designations(year=2024, scheme=scheme).filter(
+        region__code__in=["330523", "330127"]
+    )
+    return services.create_campaign(
+        year=2024, title="2024 复核", scheme=scheme, by=admin, designations=due
+    )
+
+
+def test_the_default_scheme_ships_published_with_spec_values():
+    scheme = Scheme.objects.get(code="default")
+    settings = services.settings_of(scheme)
+    assert scheme.status == "published"
+    assert (
+        settings.period_years,
+        settings.part_a_max,
+        settings.part_b_max,
+        settings.feature_cap,
+    ) == (3, 75, 25, 5)
+    assert [(w.code, w.maximum) for w in settings.work_items] == [
+        ("推进力度", 10),
+        ("试点创新", 8),
+        ("建设成效", 7),
+    ]
+    assert [c for c, _ in settings.veto_items] == [
+        "major_incident",
+        "inspection_unrectified",
+        "data_fraud",
+        "quality_decline",
+    ]
+    assert [c for c, _ in settings.bar_items] == ["inspection_notified"]
+    assert settings.thresholds == ((5, 90), (4, 80), (3, 70))
+    with pytest.raises(ValidationError):
+        services.publish_scheme(scheme, by=None)
+
+
+def test_the_simulator_answers_the_contract(client_as):
+    response = client_as("county").post(
+        "/api/v1/ratings/simulate", EXAMPLE, content_type="application/json"
+    )
+    assert response.status_code == 200
+    card = response.json()
+    assert set(card) >= {
+        "total",
+        "part_a",
+        "part_b",
+        "part_c",
+        "stars",
+        "rating",
+        "rules",
+        "indicators",
+    }
+    assert (card["part_b"], card["part_c"], card["stars"], card["rating"]) == (
+        "21.25",
+        "3.5",
+        0,
+        "取消评星",
+    )
+    n03 = next(i for i in card["indicators"] if i["code"] == "N19-03")
+    assert n03["applicable"] is True and n03["score"] == "1"
+    assert n03["years"]["2021"] == {"verdict": "met", "score": "1", "reason": "22 达到 ≥ 20"}
+    assert (
+        next(i for i in card["indicators"] if i["code"] == "N19-09")["applicable"] is False
+    )  # coastal only
+    assert {r["effect"] for r in card["rules"]} <= {"revoke", "cap"}
+    assert not Reexamination.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"values": {"N19-99": {"2021": {"value": "1"}}}}, "values.N19-99"),
+        ({"values": {"N19-03": {"2021": {"value": "abc"}}}}, "values.N19-03.2021.value"),
+        ({"work": {"推进力度": ["11"]}}, "work.推进力度[0]"),
+        ({"features": ["3"]}, "features[0]"),
+        ({"vetoes": ["nope"]}, "vetoes[0]"),
+        ({"edition": "X99"}, "edition"),
+        ({"region": {"level": "town"}}, "region.level"),
+        ({"period": [2021, 2023]}, "period"),
+    ],
+)
+def test_the_simulator_refuses_bad_input_naming_the_field(client_as, change, field):
+    response = client_as("county").post(
+        "/api/v1/ratings/simulate", {**EXAMPLE, **change}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == field
+
+
+def test_the_simulator_is_for_signed_in_users(client):
+    assert (
+        client.post(
+            "/api/v1/ratings/simulate", EXAMPLE, content_type="application/json"
+        ).status_code
+        == 401
+    )
+
+
+def test_conflicts_of_interest_are_refused_with_the_reason(demo, users):
+    campaign = campaign_2024(users["province_admin"])
+    zone = campaign.zones.get(designation__region__code="330523")
+    local = expert("e1", "安吉县（330523）")
+    city = expert("e2", "湖州市（330500）")
+    with pytest.raises(ValidationError, match="专家隶属于安吉县本身"):
+        services.assign_expert(zone, expert=local, by=users["province_admin"])
+    with pytest.raises(ValidationError, match="专家隶属于湖州市，即安吉县所在的设区市"):
+        services.assign_expert(zone, expert=city, by=users["province_admin"])
+    with pytest.raises(ValidationError, match="不是专家"):
+        services.assign_expert(zone, expert=users["county"], by=users["province_admin"])
+    assert (
+        services.assign_expert(zone, expert=users["expert"], by=users["province_admin"]).expert
+        == users["expert"]
+    )
+
+
+def test_the_campaign_end_to_end(demo, users, client_as, django_capture_on_commit_callbacks):
+    admin = users["province_admin"]
+    campaign = campaign_2024(admin)
+    zone = campaign.zones.get(designation__region__code="330523")
+    assert zone.period == [2021, 2022, 2023]
+    others = [expert(f"x{i}", org) for i, org in enumerate(["浙江省水利厅", "浙江省林业局"])]
+    for person in [users["expert"], *others]:
+        assignment = services.assign_expert(zone, expert=person, by=admin)
+        services.save_work_scores(
+            assignment,
+            by=person,
+            scores={"推进力度": "9", "试点创新": "7", "建设成效": "6"},
+            submit=True,
+        )
+    with pytest.raises(ValidationError):  # submitted once: final
+        services.save_work_scores(assignment, by=others[-1], scores={"推进力度": "1"}, submit=False)
+    feature = services.submit_feature(
+        zone, by=users["county"], title="两山转化", description="…", points=Decimal("2")
+    )
+    services.decide_feature(feature, by=admin, approve=True, reason="")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.start_computation(campaign, by=admin)
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total) == ("done", 2, 2)
+    zone.refresh_from_db()
+    assert zone.card["part_b"] == "22" and zone.card["part_c"] == "2"
+    assert Campaign.objects.get(pk=campaign.pk).status == "computed"
+    services.record_item(zone, by=admin, kind="veto", code="data_fraud", note="查实")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_computation(campaign, by=admin, zone=zone)
+    zone.refresh_from_db()
+    assert (zone.stars, zone.card["rules"][0]["code"]) == (0, "data_fraud")
+    services.publish_campaign(campaign, by=admin)
+    designation = Designation.objects.get(pk=zone.designation_id)
+    assert (designation.stars, designation.status) == (0, "warned")
+    assert list(ConsequenceCase.objects.values_list("kind", "status")) == [("interview", "open")]
+    call_command("verify_ratings")
+    with pytest.raises(ValidationError):
+        services.record_item(
+            zone, by=admin, kind="veto", code="data_fraud", note="again"
+        )  # published
+
+
+def test_a_second_revocation_opens_delisting_and_confirming_delists(demo, users):
+    admin = users["province_admin"]
+    scheme = Scheme.objects.get(code="default")
+    anji = Designation.objects.get(region__code="330523", programme__code="provincial")
+    for year in (2021, 2024):
+        campaign = services.create_campaign(
+            year=year, title=f"{year}", scheme=scheme, by=admin, designations=[anji]
+        )
+        zone = campaign.zones.get()
+        services.record_item(zone, by=admin, kind="veto", code="major_incident", note="事件")
+        services.compute_zones(
+            list(campaign.zones.select_related("campaign__scheme", "designation__region"))
+        )
+        services.publish_campaign(campaign, by=admin)
+    case = ConsequenceCase.objects.get(kind="delisting")
+    with pytest.raises(ValidationError):
+        services.decide_delisting(case, by=admin, confirm=True, outcome=" ")
+    services.decide_delisting(case, by=admin, confirm=True, outcome="连续两次取消评星，予以摘牌")
+    anji.refresh_from_db()
+    case.refresh_from_db()
+    assert anji.status == "delisted"
+    assert case.barred_until.year - case.closed_at.year == 3
+
+
+def test_verify_ratings_reports_a_changed_result(demo, users):
+    admin = users["province_admin"]
+    campaign = campaign_2024(admin)
+    services.compute_zones(
+        list(campaign.zones.select_related("campaign__scheme", "designation__region"))
+    )
+    services.publish_campaign(campaign, by=admin)
+    call_command("verify_ratings")
+    zone = campaign.zones.first()
+    Reexamination.objects.filter(pk=zone.pk).update(card={**zone.card, "total": "99.9"})
+    with pytest.raises(CommandError, match="1 of 2 published results differ"):
+        call_command("verify_ratings")
+
+
+def test_experts_see_only_their_own_assignment(demo, users, client_as):
+    admin = users["province_admin"]
+    campaign = campaign_2024(admin)
+    zone = campaign.zones.get(designation__region__code="330523")
+    mine = services.assign_expert(zone, expert=users["expert"], by=admin)
+    other_expert = expert("x9", "浙江省水利厅")
+    theirs = services.assign_expert(zone, expert=other_expert, by=admin)
+    services.save_work_scores(
+        theirs,
+        by=other_expert,
+        scores={"推进力度": "3", "试点创新": "3", "建设成效": "3"},
+        submit=True,
+    )
+    client = client_as("expert")
+    page = client.get(f"/ratings/assessments/{mine.pk}/").content.decode()
+    assert "x9" not in page and "浙江省水利厅" not in page
+    assert client.get(f"/ratings/assessments/{theirs.pk}/").status_code == 404
+    assert (
+        client.get(f"/ratings/zones/{zone.pk}/").status_code == 404
+    )  # not published: no card, no panel
+    with pytest.raises(PermissionDenied):
+        services.save_work_scores(theirs, by=users["expert"], scores={}, submit=False)
+
+
+def test_score_cards_follow_scope_and_publication(demo, users, client_as):
+    admin = users["province_admin"]
+    campaign = campaign_2024(admin)
+    services.compute_zones(
+        list(campaign.zones.select_related("campaign__scheme", "designation__region"))
+    )
+    anji = campaign.zones.get(designation__region__code="330523")
+    chunan = campaign.zones.get(designation__region__code="330127")
+    assert (
+        client_as("county").get(f"/ratings/zones/{anji.pk}/").context["card"] is None
+    )  # not yet published
+    assert client_as("county").get(f"/api/v1/ratings/results/{anji.pk}").status_code == 404
+    services.publish_campaign(campaign, by=admin)
+    assert client_as("county").get(f"/ratings/zones/{anji.pk}/").context["card"]["total"] == str(
+        anji.total
+    )
+    assert client_as("county").get(f"/ratings/zones/{chunan.pk}/").status_code == 404
+    assert client_as("county").get(f"/api/v1/ratings/results/{chunan.pk}").status_code == 404
+    pdf = client_as("county").get(f"/ratings/zones/{anji.pk}/card.pdf")
+    assert (pdf.status_code, pdf.content[:5]) == (200, b"%PDF-")
+    for url in (
+        f"/ratings/{campaign.pk}/compute/",
+        f"/ratings/{campaign.pk}/publish/",
+        f"/ratings/zones/{anji.pk}/recompute/",
+    ):
+        assert client_as("county").post(url).status_code == 403
+    assert client_as("city").get("/ratings/new/").status_code == 403
+
+
+def test_early_warning_lists_provisional_ratings_in_scope(demo, users, client_as):
+    rows = client_as("county").get("/api/v1/ratings/early-warning").json()
+    assert [r["region_code"] for r in rows] == ["330523"]
+    row = rows[0]
+    assert row["period"] == [2021, 2022, 2023]
+    assert row["provisional_stars"] in (0, 3, 4, 5)
+    if row["next_stars"]:
+        assert Decimal(row["points_needed"]) > 0 and row["to_reach_next"]
+    assert len(client_as("city").get("/api/v1/ratings/early-warning").json()) == 6
+    assert client_as("expert").get("/ratings/early-warning/").status_code == 403
+    page = client_as("province_admin").get("/ratings/early-warning/")
+    assert len(page.context["rows"]) == 97
