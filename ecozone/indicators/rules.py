@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import lru_cache
 
-from django.utils.translation import gettext as _
+from ecozone.core.i18n import gettext as _
 
 
 class Verdict(StrEnum):

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext as _
-
+from ecozone.core.i18n import gettext as _
+from ecozone.core.i18n import translations_cached
 from ecozone.indicators.rules import (
     Compare,
     RegionFacts,
@@ -430,6 +430,11 @@ def _consecutive_misses(item: IndicatorScore, period: tuple[int, ...]) -> int:
 
 
 def compute(data: RatingInput) -> ScoreCard:
+    with translations_cached():
+        return _compute(data)
+
+
+def _compute(data: RatingInput) -> ScoreCard:
     validate(data)
     scheme = data.scheme
     indicators = _indicator_scores(data)

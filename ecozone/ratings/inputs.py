@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from ecozone.indicators.models import Indicator
+from django.db.models import TextField
+from django.db.models.functions import Cast
+
+from ecozone.indicators.models import Indicator, IndicatorSystem
 from ecozone.indicators.rules import Reported, parse_rule
 from ecozone.ratings.engine import IndicatorInput, RatingInput, SchemeSettings
 from ecozone.ratings.models import ExpertAssignment, FeatureItem, RecordedItem, Reexamination
@@ -41,16 +44,26 @@ def load_values(region_ids, years, *, accepted_only: bool) -> tuple[dict, dict]:
     if accepted_only:
         reports = reports.filter(status="accepted")
     editions: dict[int, dict[int, int]] = defaultdict(dict)
-    for region_id, year, system_id in reports.values_list("region_id", "year", "system_id"):
+    where: dict[int, tuple[int, int]] = {}
+    for report_id, region_id, year, system_id in reports.values_list(
+        "pk", "region_id", "year", "system_id"
+    ):
         editions[region_id][year] = system_id
+        where[report_id] = (region_id, year)
+    systems = {s for by_year in editions.values() for s in by_year.values()}
+    codes = dict(Indicator.objects.filter(system_id__in=systems).values_list("pk", "code"))
     values: dict = defaultdict(lambda: defaultdict(dict))
-    rows = ReportValue.objects.filter(report__in=reports).values_list(
-        "report__region_id", "report__year", "indicator__code", "number", "task", "yes", "state"
+    # No joins: reports and indicators are resolved in Python (this read dominates computing).
+    # The figure is read as text and parsed here: cheaper than the backend's decimal converter.
+    rows = (
+        ReportValue.objects.filter(report__in=reports)
+        .annotate(figure=Cast("number", TextField()))
+        .values_list("report_id", "indicator_id", "figure", "task", "yes", "state")
     )
-    for region_id, year, code, number, task, yes, state in rows.iterator(chunk_size=20000):
-        values[region_id][code][year] = Reported(
-            number=number, task=task, yes=yes, state=state or None
-        )
+    for report_id, indicator_id, figure, task, yes, state in rows.iterator(chunk_size=50000):
+        region_id, year = where[report_id]
+        number = None if figure is None else Decimal(figure)
+        values[region_id][codes[indicator_id]][year] = Reported(number, task, yes, state or None)
     return values, editions
 
 
@@ -62,8 +75,6 @@ def zone_inputs(
     with_items: bool = True,
 ) -> dict[int, tuple[RatingInput, str]]:
     """RatingInput and edition code for each zone (keyed by position for unsaved zones)."""
-    from ecozone.indicators.models import IndicatorSystem
-
     if not zones:
         return {}
     region_ids = {z.designation.region_id for z in zones}
