@@ -9,6 +9,7 @@ from ecozone.indicators.api import router as indicators_router
 from ecozone.ratings.api import router as ratings_router
 from ecozone.regions.api import router as regions_router
 from ecozone.reporting.api import router as reporting_router
+from ecozone.showcase.api import router as showcase_router
 
 api = NinjaAPI(
     title="EcoZone API",
@@ -30,3 +31,4 @@ api.add_router("", indicators_router)
 api.add_router("", designations_router)
 api.add_router("", reporting_router)
 api.add_router("", ratings_router)
+api.add_router("", showcase_router)

@@ -5,6 +5,14 @@ from ecozone.showcase import views as showcase
 
 urlpatterns = [
     path("", showcase.home, name="home"),
+    path("compare/", showcase.compare, name="compare"),
+    path("zones/", showcase.zones, name="zones"),
+    path("zones/delisted/", showcase.delisted, name="delisted"),
+    path("zones/<str:code>/", showcase.zone, name="zone"),
+    path("cases/", showcase.cases, name="cases"),
+    path("cases/<int:pk>/", showcase.case, name="case"),
+    path("cases/<int:pk>/image/", showcase.case_image, name="case_image"),
+    path("casebook/", include("ecozone.casebook.urls")),
     path("accounts/", include("ecozone.accounts.urls")),
     path("regions/", include("ecozone.regions.urls")),
     path("indicators/", include("ecozone.indicators.urls")),

@@ -16,7 +16,10 @@ class NavItem:
 def navigation_for(user, path: str) -> list[NavItem]:
     """The menu a user sees, by role (each entry also guarded by its view's permission)."""
     if not getattr(user, "is_authenticated", False):
-        return []
+        entries = [
+            (_("Home"), "home"), (_("City comparison"), "compare"), (_("Zones"), "zones"), (_("Typical cases"), "cases"),
+        ]
+        return [NavItem(str(label), reverse(name), reverse(name) == path) for label, name in entries]
     entries = [(_("My to-do"), "accounts:todo")]
     if permissions.can_view_designations(user):
         entries += [
@@ -27,6 +30,8 @@ def navigation_for(user, path: str) -> list[NavItem]:
         entries.append((_("Annual reports"), "reporting:list"))
     if permissions.can_list_regions(user) or permissions.is_expert(user):
         entries.append((_("Re-examination"), "ratings:campaigns"))
+    if permissions.is_province_admin(user) or permissions.home_region(user) is not None:
+        entries.append((_("Typical cases"), "casebook:list"))
     if permissions.can_list_regions(user):
         entries.append((_("Regions"), "regions:list"))
     if permissions.can_view_catalogues(user):

@@ -21,3 +21,20 @@ def set_flag(name: str, value: str) -> None:
 
 def context(request):
     return {"demo_data": DEMO_DATA in flags()}
+
+
+SHOWCASE_VERSION = "showcase-version"
+
+
+def showcase_version() -> str:
+    """Read on every public request (one small query), so every process sees a new publication."""
+    return (
+        SiteFlag.objects.filter(name=SHOWCASE_VERSION).values_list("value", flat=True).first()
+        or "0"
+    )
+
+
+def bump_showcase_version() -> None:
+    """Published data changed: cached public statistics are rebuilt on their next request."""
+    current = int(showcase_version())
+    SiteFlag.objects.update_or_create(name=SHOWCASE_VERSION, defaults={"value": str(current + 1)})

@@ -8,8 +8,9 @@ import json
 from django.db import transaction
 
 from ecozone.accounts.models import Organisation, User
-from ecozone.core.flags import DEMO_DATA, set_flag
+from ecozone.core.flags import DEMO_DATA, bump_showcase_version, set_flag
 from ecozone.demo import data
+from ecozone.demo.cases import load_cases
 from ecozone.demo.ratings import load_ratings
 from ecozone.demo.reporting import load_reports
 from ecozone.designations.models import Batch, Programme
@@ -19,7 +20,8 @@ from ecozone.regions.models import Region
 
 def load_demo() -> list[str]:
     """Load what is missing; returns a line per part saying what was done."""
-    done = [load_accounts(), load_roster(), _load_reports(), _load_ratings()]
+    done = [load_accounts(), load_roster(), _load_reports(), _load_ratings(), load_cases()]
+    bump_showcase_version()
     set_flag(
         DEMO_DATA,
         json.dumps(

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecozone.core.flags import bump_showcase_version
 from ecozone.designations.models import Batch, Designation, DesignationEvent, Programme
 from ecozone.designations.states import HOLDING, STATUS_TRANSITIONS, DesignationStatus
 
@@ -87,6 +88,7 @@ def name_designation(
             },
             reason=reason,
         )
+        bump_showcase_version()
     return designation
 
 
@@ -111,6 +113,7 @@ def change_designation_status(designation: Designation, *, to: str, by, reason: 
             changes={"status": [old, to]},
             reason=reason,
         )
+        bump_showcase_version()
     return designation
 
 
@@ -133,4 +136,5 @@ def set_designation_stars(
             changes={"stars": [old, stars]},
             reason=reason,
         )
+        bump_showcase_version()
     return designation

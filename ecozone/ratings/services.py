@@ -207,7 +207,7 @@ def submit_feature(
         zone=zone, title=title, description=description, points=points, submitted_by=by
     )
     if evidence is not None:
-        from ecozone.reporting.evidence import check_upload
+        from ecozone.core.uploads import check_upload
 
         name, _type = check_upload(evidence)
         item.evidence.save(name, evidence, save=False)
@@ -237,7 +237,7 @@ def record_item(
         raise ValidationError(_("Describe the evidence."))
     item = RecordedItem(zone=zone, kind=kind, code=code, note=note, recorded_by=by)
     if evidence is not None:
-        from ecozone.reporting.evidence import check_upload
+        from ecozone.core.uploads import check_upload
 
         name, _type = check_upload(evidence)
         item.evidence.save(name, evidence, save=False)

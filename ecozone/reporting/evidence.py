@@ -2,54 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ecozone.core.uploads import check_upload
 from ecozone.reporting import permissions
 from ecozone.reporting.models import AnnualReport, Evidence, ReportEvent, ReportValue
-
-MAX_BYTES = 20 * 1024 * 1024
-# extension → (content type, magic bytes at the start of the file)
-ALLOWED = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (b"PK\x03\x04",),
-    ),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-}
-
-
-def check_upload(upload) -> tuple[str, str]:
-    """(safe file name, content type) of an acceptable upload, else ValidationError in Chinese."""
-    name = PurePath(upload.name or "").name[:200]
-    extension = PurePath(name).suffix.lower()
-    if extension not in ALLOWED:
-        raise ValidationError(
-            _("%(name)s: only PDF, PNG, JPG, XLSX and DOCX files are accepted.")
-            % {"name": name or "—"}
-        )
-    if upload.size == 0:
-        raise ValidationError(_("%(name)s is empty.") % {"name": name})
-    if upload.size > MAX_BYTES:
-        raise ValidationError(_("%(name)s is larger than 20 MB.") % {"name": name})
-    content_type, magics = ALLOWED[extension]
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(m) for m in magics):
-        raise ValidationError(
-            _("%(name)s is not really a %(ext)s file.") % {"name": name, "ext": extension}
-        )
-    return name, content_type
 
 
 def add_evidence(report: AnnualReport, *, indicator_code: str, upload, by) -> Evidence:
