@@ -17,9 +17,14 @@ def navigation_for(user, path: str) -> list[NavItem]:
     """The menu a user sees, by role (each entry also guarded by its view's permission)."""
     if not getattr(user, "is_authenticated", False):
         entries = [
-            (_("Home"), "home"), (_("City comparison"), "compare"), (_("Zones"), "zones"), (_("Typical cases"), "cases"),
+            (_("Home"), "home"),
+            (_("City comparison"), "compare"),
+            (_("Zones"), "zones"),
+            (_("Typical cases"), "cases"),
         ]
-        return [NavItem(str(label), reverse(name), reverse(name) == path) for label, name in entries]
+        return [
+            NavItem(str(label), reverse(name), reverse(name) == path) for label, name in entries
+        ]
     entries = [(_("My to-do"), "accounts:todo")]
     if permissions.can_view_designations(user):
         entries += [

@@ -7,7 +7,11 @@ from ecozone.showcase import queries
 router = Router(tags=["showcase (public)"], auth=None)
 
 
-@router.get("/showcase/headline", response=dict, summary="Headline figures: zones, coverage, latest batch, stars")
+@router.get(
+    "/showcase/headline",
+    response=dict,
+    summary="Headline figures: zones, coverage, latest batch, stars",
+)
 def headline(request):
     return queries.headline()
 
@@ -17,16 +21,31 @@ def map_data(request):
     return queries.map_data()
 
 
-@router.get("/showcase/cities", response=list[dict], summary="Per city: zones, coverage, stars, latest change")
+@router.get(
+    "/showcase/cities",
+    response=list[dict],
+    summary="Per city: zones, coverage, stars, latest change",
+)
 def cities(request):
     return queries.by_city()
 
 
-@router.get("/showcase/cases", response=list[dict], summary="Published typical cases (search with q, filter by tag)")
+@router.get(
+    "/showcase/cases",
+    response=list[dict],
+    summary="Published typical cases (search with q, filter by tag)",
+)
 def cases(request, q: str = "", tag: str = ""):
     return [
-        {"id": c.pk, "title": c.title, "region": c.region.name, "region_code": c.region.code,
-         "programme": c.programme.short_name if c.programme else None, "tags": c.tag_list, "summary": c.summary,
-         "published_at": c.published_at.isoformat() if c.published_at else None}
+        {
+            "id": c.pk,
+            "title": c.title,
+            "region": c.region.name,
+            "region_code": c.region.code,
+            "programme": c.programme.short_name if c.programme else None,
+            "tags": c.tag_list,
+            "summary": c.summary,
+            "published_at": c.published_at.isoformat() if c.published_at else None,
+        }
         for c in queries.published_cases(q=q, tag=tag)[:100]
     ]

@@ -38,22 +38,40 @@ def headline() -> dict:
         figures = []
         for programme in programmes:
             c = coverage(programme)
-            figures.append({
-                "code": programme.code, "name": programme.name, "short_name": programme.short_name,
-                "count": c.province.designated, "units": c.province.units, "coverage": str(c.province.percent),
-            })
-        latest = Batch.objects.filter(designations__isnull=False).select_related("programme").order_by("-named_on", "-pk").first()
+            figures.append(
+                {
+                    "code": programme.code,
+                    "name": programme.name,
+                    "short_name": programme.short_name,
+                    "count": c.province.designated,
+                    "units": c.province.units,
+                    "coverage": str(c.province.percent),
+                }
+            )
+        latest = (
+            Batch.objects.filter(designations__isnull=False)
+            .select_related("programme")
+            .order_by("-named_on", "-pk")
+            .first()
+        )
         latest_batch = None
         if latest:
             latest_batch = {
-                "name": latest.name, "named_on": latest.named_on.isoformat() if latest.named_on else None,
-                "count": latest.designations.filter(status__in=[DesignationStatus.ACTIVE, DesignationStatus.WARNED]).count(),
+                "name": latest.name,
+                "named_on": latest.named_on.isoformat() if latest.named_on else None,
+                "count": latest.designations.filter(
+                    status__in=[DesignationStatus.ACTIVE, DesignationStatus.WARNED]
+                ).count(),
                 "demo": latest.is_demo,
             }
         stars = defaultdict(int)
         for value in _rated().values_list("stars", flat=True):
             stars[value] += 1
-        return {"programmes": figures, "latest_batch": latest_batch, "stars": {str(k): stars.get(k, 0) for k in (5, 4, 3, 0)}}
+        return {
+            "programmes": figures,
+            "latest_batch": latest_batch,
+            "stars": {str(k): stars.get(k, 0) for k in (5, 4, 3, 0)},
+        }
 
     return cached("headline", build)
 
@@ -68,16 +86,41 @@ def map_data() -> dict:
 
     def build():
         counties = {}
-        for region in Region.objects.filter(level=Level.COUNTY, parent__parent=home_province()).select_related("parent"):
-            counties[region.code] = {"code": region.code, "name": region.name, "city": region.parent.name, "titles": [], "stars": None, "layer": "none"}
-        for d in Designation.objects.holding().filter(region__code__in=counties).select_related("programme", "batch", "region"):
+        for region in Region.objects.filter(
+            level=Level.COUNTY, parent__parent=home_province()
+        ).select_related("parent"):
+            counties[region.code] = {
+                "code": region.code,
+                "name": region.name,
+                "city": region.parent.name,
+                "titles": [],
+                "stars": None,
+                "layer": "none",
+            }
+        for d in (
+            Designation.objects.holding()
+            .filter(region__code__in=counties)
+            .select_related("programme", "batch", "region")
+        ):
             entry = counties[d.region.code]
-            entry["titles"].append({"programme": d.programme.code, "name": d.programme.short_name, "batch": d.batch.name})
+            entry["titles"].append(
+                {
+                    "programme": d.programme.code,
+                    "name": d.programme.short_name,
+                    "batch": d.batch.name,
+                }
+            )
             if d.programme.code == "provincial" and d.stars is not None:
                 entry["stars"] = d.stars
         for entry in counties.values():
             codes = {t["programme"] for t in entry["titles"]}
-            entry["layer"] = "national" if "national" in codes else "provincial" if "provincial" in codes else "none"
+            entry["layer"] = (
+                "national"
+                if "national" in codes
+                else "provincial"
+                if "provincial" in codes
+                else "none"
+            )
             entry["lianshan"] = "lianshan" in codes
         return {"counties": sorted(counties.values(), key=lambda e: e["code"])}
 
@@ -90,13 +133,22 @@ def by_city() -> list[dict]:
     def build():
         province = home_province()
         programmes = {p.code: p for p in Programme.objects.all()}
-        cover = {code: {row.region.code: row for row in coverage(p).cities} for code, p in programmes.items()}
+        cover = {
+            code: {row.region.code: row for row in coverage(p).cities}
+            for code, p in programmes.items()
+        }
         cities = list(Region.objects.filter(parent=province, level=Level.CITY).order_by("code"))
         holding = Designation.objects.holding().select_related("programme", "region")
         counts = defaultdict(lambda: defaultdict(int))
         stars = defaultdict(list)
         for d in holding:
-            city_code = d.region.code if d.region.level == Level.CITY else d.region.parent.code if d.region.parent_id else None
+            city_code = (
+                d.region.code
+                if d.region.level == Level.CITY
+                else d.region.parent.code
+                if d.region.parent_id
+                else None
+            )
             if city_code is None:
                 continue
             counts[city_code][d.programme.code] += 1
@@ -106,16 +158,23 @@ def by_city() -> list[dict]:
         rows = []
         for city in cities:
             rated = stars[city.code]
-            rows.append({
-                "code": city.code, "name": city.name,
-                "provincial": counts[city.code]["provincial"], "national": counts[city.code]["national"],
-                "lianshan": counts[city.code]["lianshan"],
-                "coverage_provincial": str(cover["provincial"][city.code].percent),
-                "coverage_national": str(cover["national"][city.code].percent),
-                "average_stars": _d(sum(rated) / len(rated)) if rated else None,
-                "five_star": rated.count(5), "four_star": rated.count(4), "three_star": rated.count(3), "revoked": rated.count(0),
-                "change": change.get(city.code),
-            })
+            rows.append(
+                {
+                    "code": city.code,
+                    "name": city.name,
+                    "provincial": counts[city.code]["provincial"],
+                    "national": counts[city.code]["national"],
+                    "lianshan": counts[city.code]["lianshan"],
+                    "coverage_provincial": str(cover["provincial"][city.code].percent),
+                    "coverage_national": str(cover["national"][city.code].percent),
+                    "average_stars": _d(sum(rated) / len(rated)) if rated else None,
+                    "five_star": rated.count(5),
+                    "four_star": rated.count(4),
+                    "three_star": rated.count(3),
+                    "revoked": rated.count(0),
+                    "change": change.get(city.code),
+                }
+            )
         return rows
 
     return cached("cities", build)
@@ -125,7 +184,9 @@ def _latest_change() -> dict[str, str]:
     """Change of each city's average stars between the two latest published campaigns."""
     campaigns = list(
         Reexamination.objects.filter(campaign__status=CampaignStatus.PUBLISHED)
-        .values_list("campaign__year", flat=True).distinct().order_by("-campaign__year")[:2]
+        .values_list("campaign__year", flat=True)
+        .distinct()
+        .order_by("-campaign__year")[:2]
     )
     if len(campaigns) < 2:
         return {}
@@ -134,31 +195,51 @@ def _latest_change() -> dict[str, str]:
         per_city = defaultdict(list)
         for code, parent, level, stars in Reexamination.objects.filter(
             campaign__year=year, campaign__status=CampaignStatus.PUBLISHED
-        ).values_list("designation__region__code", "designation__region__parent__code", "designation__region__level", "stars"):
+        ).values_list(
+            "designation__region__code",
+            "designation__region__parent__code",
+            "designation__region__level",
+            "stars",
+        ):
             per_city[code if level == Level.CITY else parent].append(stars or 0)
         averages[year] = {city: Decimal(sum(v)) / len(v) for city, v in per_city.items()}
     latest, previous = campaigns
     return {
-        city: ("+" if value - averages[previous][city] >= 0 else "") + _d(value - averages[previous][city])
-        for city, value in averages[latest].items() if city in averages[previous]
+        city: ("+" if value - averages[previous][city] >= 0 else "")
+        + _d(value - averages[previous][city])
+        for city, value in averages[latest].items()
+        if city in averages[previous]
     }
 
 
 def zone(region: Region) -> dict:
     # Delisted titles stay on the public page (SPEC §7.2: delisting is publicly visible).
-    titles = list(region.designations.select_related("programme", "batch").order_by("programme__position"))
+    titles = list(
+        region.designations.select_related("programme", "batch").order_by("programme__position")
+    )
     history = list(
-        Reexamination.objects.filter(designation__region=region, campaign__status=CampaignStatus.PUBLISHED)
-        .select_related("campaign").order_by("-campaign__year")
+        Reexamination.objects.filter(
+            designation__region=region, campaign__status=CampaignStatus.PUBLISHED
+        )
+        .select_related("campaign")
+        .order_by("-campaign__year")
     )
     cases = list(TypicalCase.objects.filter(region=region, status=CaseStatus.PUBLISHED))
     return {"titles": titles, "history": history, "cases": cases}
 
 
 def published_cases(*, q: str = "", tag: str = ""):
-    cases = TypicalCase.objects.filter(status=CaseStatus.PUBLISHED).select_related("region", "programme")
+    cases = TypicalCase.objects.filter(status=CaseStatus.PUBLISHED).select_related(
+        "region", "programme"
+    )
     if q:
-        cases = cases.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(body__icontains=q) | Q(region__name__icontains=q) | Q(tags__icontains=q))
+        cases = cases.filter(
+            Q(title__icontains=q)
+            | Q(summary__icontains=q)
+            | Q(body__icontains=q)
+            | Q(region__name__icontains=q)
+            | Q(tags__icontains=q)
+        )
     if tag:
         cases = cases.filter(tags__icontains=tag)
     return cases
@@ -166,6 +247,8 @@ def published_cases(*, q: str = "", tag: str = ""):
 
 def all_tags() -> list[str]:
     tags = set()
-    for value in TypicalCase.objects.filter(status=CaseStatus.PUBLISHED).values_list("tags", flat=True):
+    for value in TypicalCase.objects.filter(status=CaseStatus.PUBLISHED).values_list(
+        "tags", flat=True
+    ):
         tags.update(t.strip() for t in value.replace("，", ",").split(",") if t.strip())
     return sorted(tags)

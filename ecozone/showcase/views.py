@@ -22,12 +22,22 @@ SORTS = {
 
 def home(request):
     labels = {
-        "national": _("national zone"), "provincial": _("provincial zone"), "lianshan": _("两山 base"),
-        "none": _("not yet named"), "revoked": _("rating revoked"), "unrated": _("not yet rated"),
+        "national": _("national zone"),
+        "provincial": _("provincial zone"),
+        "lianshan": _("两山 base"),
+        "none": _("not yet named"),
+        "revoked": _("rating revoked"),
+        "unrated": _("not yet rated"),
     }
-    return render(request, "showcase/home.html", {
-        "headline": queries.headline(), "cities": queries.by_city(), "labels": labels,
-    })
+    return render(
+        request,
+        "showcase/home.html",
+        {
+            "headline": queries.headline(),
+            "cities": queries.by_city(),
+            "labels": labels,
+        },
+    )
 
 
 def compare(request):
@@ -37,38 +47,60 @@ def compare(request):
 
 
 def zones(request):
-    programme = Programme.objects.filter(code=request.GET.get("programme", "provincial")).first() or Programme.objects.first()
+    programme = (
+        Programme.objects.filter(code=request.GET.get("programme", "provincial")).first()
+        or Programme.objects.first()
+    )
     batches = (
         Batch.objects.filter(programme=programme)
         .order_by("-year", "-number")
         .prefetch_related("designations__region__parent")
     )
     groups = [
-        (b, [d for d in b.designations.all() if d.status != DesignationStatus.DELISTED]) for b in batches
+        (b, [d for d in b.designations.all() if d.status != DesignationStatus.DELISTED])
+        for b in batches
     ]
-    return render(request, "showcase/zones.html", {
-        "programme": programme, "programmes": Programme.objects.all(), "groups": [g for g in groups if g[1]],
-    })
+    return render(
+        request,
+        "showcase/zones.html",
+        {
+            "programme": programme,
+            "programmes": Programme.objects.all(),
+            "groups": [g for g in groups if g[1]],
+        },
+    )
 
 
 def delisted(request):
-    rows = Designation.objects.filter(status=DesignationStatus.DELISTED).select_related("region", "programme", "batch")
+    rows = Designation.objects.filter(status=DesignationStatus.DELISTED).select_related(
+        "region", "programme", "batch"
+    )
     return render(request, "showcase/delisted.html", {"rows": rows})
 
 
 def zone(request, code: str):
-    region = get_object_or_404(Region.objects.select_related("parent"), code=code, level__in=[Level.CITY, Level.COUNTY])
+    region = get_object_or_404(
+        Region.objects.select_related("parent"), code=code, level__in=[Level.CITY, Level.COUNTY]
+    )
     return render(request, "showcase/zone.html", {"region": region, **queries.zone(region)})
 
 
 def cases(request):
     q, tag = request.GET.get("q", "").strip(), request.GET.get("tag", "").strip()
     page = Paginator(queries.published_cases(q=q, tag=tag), 12).get_page(request.GET.get("page"))
-    return render(request, "showcase/cases.html", {"page": page, "q": q, "tag": tag, "tags": queries.all_tags()})
+    return render(
+        request,
+        "showcase/cases.html",
+        {"page": page, "q": q, "tag": tag, "tags": queries.all_tags()},
+    )
 
 
 def case(request, pk: int):
-    item = get_object_or_404(TypicalCase.objects.select_related("region", "programme"), pk=pk, status=CaseStatus.PUBLISHED)
+    item = get_object_or_404(
+        TypicalCase.objects.select_related("region", "programme"),
+        pk=pk,
+        status=CaseStatus.PUBLISHED,
+    )
     return render(request, "showcase/case.html", {"case": item})
 
 
@@ -76,6 +108,9 @@ def case_image(request, pk: int):
     item = get_object_or_404(TypicalCase, pk=pk, status=CaseStatus.PUBLISHED)
     if not item.image:
         raise Http404
-    response = FileResponse(item.image.open("rb"), content_type="image/png" if item.image.name.endswith(".png") else "image/jpeg")
+    response = FileResponse(
+        item.image.open("rb"),
+        content_type="image/png" if item.image.name.endswith(".png") else "image/jpeg",
+    )
     response["Cache-Control"] = "public, max-age=3600"
     return response
