@@ -1,10 +1,12 @@
 from django.urls import include, path
 
 from config.api import api
+from ecozone.core.views import healthz
 from ecozone.showcase import views as showcase
 
 urlpatterns = [
     path("", showcase.home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("compare/", showcase.compare, name="compare"),
     path("zones/", showcase.zones, name="zones"),
     path("zones/delisted/", showcase.delisted, name="delisted"),

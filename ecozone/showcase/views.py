@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from ecozone.casebook.models import CaseStatus, TypicalCase
+from ecozone.core.flags import showcase_version
 from ecozone.designations.models import Batch, Designation, Programme
 from ecozone.designations.states import DesignationStatus
 from ecozone.regions.models import Level, Region
@@ -29,15 +30,15 @@ def home(request):
         "revoked": _("rating revoked"),
         "unrated": _("not yet rated"),
     }
-    return render(
-        request,
-        "showcase/home.html",
-        {
-            "headline": queries.headline(),
-            "cities": queries.by_city(),
-            "labels": labels,
-        },
-    )
+    # Statistics are passed as callables: the template calls them only when the cached body
+    # (per data version and language) has to be rendered again.
+    context = {
+        "headline": queries.headline,
+        "cities": queries.by_city,
+        "labels": labels,
+        "version": showcase_version(),
+    }
+    return render(request, "showcase/home.html", context)
 
 
 def compare(request):
