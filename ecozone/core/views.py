@@ -3,7 +3,7 @@ from django.http import HttpResponse
 
 
 def healthz(request):
-    """Liveness for load balancers and monitoring: the process answers and the database is reachable."""
+    """Liveness for load balancers: the process answers and the database is reachable."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")

@@ -17,6 +17,7 @@ def test_a_county_user_sees_only_its_own_region(page, demo):
         "覆盖率",
         "年度填报",
         "复核评星",
+        "典型案例",
         "行政区",
         "指标体系",
         "API",

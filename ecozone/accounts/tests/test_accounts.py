@@ -30,12 +30,14 @@ def test_navigation_follows_the_role(client_as):
         "覆盖率",
         "年度填报",
         "复核评星",
+        "典型案例",
         "行政区",
         "指标体系",
         "API",
     ]
     assert labels("province_admin") == everyone
     assert labels("county") == everyone
+    assert labels("department") == [label for label in everyone if label != "典型案例"]
     assert labels("expert") == ["我的待办", "复核评星", "指标体系", "API"]
 
 

@@ -34,7 +34,7 @@ def test_the_home_page_shows_the_roster_figures(client):
     load_roster()
     response = client.get("/")
     figures = {
-        p["code"]: (p["count"], p["coverage"]) for p in response.context["headline"]["programmes"]
+        p["code"]: (p["count"], p["coverage"]) for p in response.context["headline"]()["programmes"]
     }
     assert figures == {"provincial": (97, "96.0"), "national": (49, "48.5"), "lianshan": (5, "5.0")}
     html = response.content.decode()
