@@ -76,8 +76,9 @@ messages: install ## refresh the zh-hans catalogue after changing user-visible s
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location -i "node_modules/*" -i ".venv/*" -i "static/vendor/*" -i "var/*" -i "*/tests/*"
 	$(PY) scripts/translate.py
 
-bench: install
+bench: install vendor
 	$(PY) bench/run_all.py
+	bench/bench_showcase.sh
 
 clean:
 	rm -rf $(VENV) var node_modules static/vendor test-artifacts
