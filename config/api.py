@@ -3,6 +3,7 @@ from ninja import NinjaAPI
 
 from ecozone.accounts.api import AUTH
 from ecozone.accounts.api import router as accounts_router
+from ecozone.applications.api import router as applications_router
 from ecozone.core.api import install_error_handlers
 from ecozone.designations.api import router as designations_router
 from ecozone.indicators.api import router as indicators_router
@@ -31,4 +32,5 @@ api.add_router("", indicators_router)
 api.add_router("", designations_router)
 api.add_router("", reporting_router)
 api.add_router("", ratings_router)
+api.add_router("", applications_router)
 api.add_router("", showcase_router)

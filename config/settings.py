@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ecozone.designations",
     "ecozone.reporting",
     "ecozone.ratings",
+    "ecozone.applications",
     "ecozone.casebook",
     "ecozone.showcase",
     "ecozone.demo",

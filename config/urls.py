@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from config.api import api
+from ecozone.applications import views as applications
 from ecozone.core.views import healthz
 from ecozone.showcase import views as showcase
 
@@ -21,6 +22,9 @@ urlpatterns = [
     path("designations/", include("ecozone.designations.urls")),
     path("reporting/", include("ecozone.reporting.urls")),
     path("ratings/", include("ecozone.ratings.urls")),
+    path("applications/", include("ecozone.applications.urls")),
+    path("notices/", applications.notices, name="notices"),
+    path("notices/<int:pk>/object/", applications.object_to, name="object"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

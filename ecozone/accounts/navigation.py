@@ -20,28 +20,26 @@ def navigation_for(user, path: str) -> list[NavItem]:
             (_("Home"), "home"),
             (_("City comparison"), "compare"),
             (_("Zones"), "zones"),
+            (_("Public notices"), "notices"),
             (_("Typical cases"), "cases"),
         ]
         return [
             NavItem(str(label), reverse(name), reverse(name) == path) for label, name in entries
         ]
     entries = [(_("My to-do"), "accounts:todo")]
-    if permissions.can_view_designations(user):
-        entries += [
-            (_("Designations"), "designations:roster"),
-            (_("Coverage"), "designations:coverage"),
-        ]
     if permissions.can_list_regions(user):
+        entries.append((_("Applications"), "applications:list"))
         entries.append((_("Annual reports"), "reporting:list"))
     if permissions.can_list_regions(user) or permissions.is_expert(user):
         entries.append((_("Re-examination"), "ratings:campaigns"))
+    if permissions.can_view_designations(user):
+        entries.append((_("Designations"), "designations:roster"))
     if permissions.is_province_admin(user) or permissions.home_region(user) is not None:
         entries.append((_("Typical cases"), "casebook:list"))
     if permissions.can_list_regions(user):
         entries.append((_("Regions"), "regions:list"))
     if permissions.can_view_catalogues(user):
         entries.append((_("Indicator catalogues"), "indicators:list"))
-    entries.append((_("API"), "api:openapi-view"))
     urls = [(label, reverse(name)) for label, name in entries]
     # The longest matching prefix is the active entry (/designations/coverage/ is not the roster).
     matching = [url for _label, url in urls if path.startswith(url)]

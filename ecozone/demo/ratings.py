@@ -46,6 +46,9 @@ def load_experts() -> list[User]:
             user.set_password(data.DEMO_PASSWORD)
             user.save()
         experts.append(user)
+    from ecozone.demo.applications import load_profiles
+
+    load_profiles()
     return experts
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from ecozone.accounts.models import Organisation, User
 from ecozone.core.flags import DEMO_DATA, bump_showcase_version, set_flag
 from ecozone.demo import data
+from ecozone.demo.applications import load_applications
 from ecozone.demo.cases import load_cases
 from ecozone.demo.ratings import load_ratings
 from ecozone.demo.reporting import load_reports
@@ -20,7 +21,14 @@ from ecozone.regions.models import Region
 
 def load_demo() -> list[str]:
     """Load what is missing; returns a line per part saying what was done."""
-    done = [load_accounts(), load_roster(), _load_reports(), _load_ratings(), load_cases()]
+    done = [
+        load_accounts(),
+        load_roster(),
+        _load_reports(),
+        _load_ratings(),
+        load_cases(),
+        _load_applications(),
+    ]
     bump_showcase_version()
     set_flag(
         DEMO_DATA,
@@ -39,6 +47,11 @@ def _load_reports() -> str:
 @transaction.atomic
 def _load_ratings() -> str:
     return load_ratings()
+
+
+@transaction.atomic
+def _load_applications() -> str:
+    return load_applications()
 
 
 def account_rows() -> list[dict[str, str]]:

@@ -38,7 +38,8 @@ from ecozone.ratings.states import (
     RecordKind,
     SchemeStatus,
 )
-from ecozone.reporting.models import ReportingYear, ReportValue
+from ecozone.reporting import conflicts
+from ecozone.reporting.models import ReportingYear
 
 
 def settings_of(scheme: Scheme) -> engine.SchemeSettings:
@@ -113,27 +114,8 @@ def _require_preparing(campaign: Campaign) -> None:
 
 
 def conflict_of_interest(expert, zone: Reexamination) -> str | None:
-    """Why an expert may not assess this zone, or None. Shared with creation review."""
-    region = zone.designation.region
-    organisation = expert.organisation
-    if organisation is not None and organisation.region_id is not None:
-        if organisation.region_id == region.pk:
-            return _("the expert is affiliated to %(region)s itself") % {"region": region.name}
-        if organisation.region_id == region.parent_id:
-            return _("the expert is affiliated to %(city)s, the city of %(region)s") % {
-                "city": region.parent.name,
-                "region": region.name,
-            }
-    if (
-        organisation is not None
-        and ReportValue.objects.filter(
-            report__region=region, report__year__in=zone.period, dept_organisation=organisation
-        ).exists()
-    ):
-        return _("the expert's department %(department)s supplied values under review") % {
-            "department": organisation.name
-        }
-    return None
+    """Why an expert may not assess this zone, or None (the rules of reporting.conflicts)."""
+    return conflicts.conflict_of_interest(expert, zone.designation.region, zone.period)
 
 
 def assign_expert(zone: Reexamination, *, expert, by) -> ExpertAssignment:

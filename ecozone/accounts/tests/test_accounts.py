@@ -38,7 +38,7 @@ def test_navigation_follows_the_role(client_as):
     assert labels("province_admin") == everyone
     assert labels("county") == everyone
     assert labels("department") == [label for label in everyone if label != "典型案例"]
-    assert labels("expert") == ["我的待办", "复核评星", "指标体系", "API"]
+    assert labels("expert") == ["我的待办", "复核评星", "指标体系"]
 
 
 def test_scope_predicates(users):

@@ -1,0 +1,78 @@
+"""Application states and the transitions table (SPEC §5), read by services.transition()."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted, in city pre-review")
+    CITY_REVIEWED = "city_reviewed", _("pre-reviewed, awaiting the province")
+    RETURNED = "returned", _("returned for correction")
+    PROVINCE_ACCEPTED = "province_accepted", _("accepted by the province")
+    EXPERT_REVIEW = "expert_review", _("expert review")
+    RECTIFICATION = "rectification", _("rectification")
+    RE_REVIEW = "re_review", _("expert re-review")
+    PASSED = "passed", _("passed")
+    PUBLIC_NOTICE = "public_notice", _("public notice")
+    NAMED = "named", _("named")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class Actor(models.TextChoices):
+    COUNTY_APPLICANT = "county_applicant", _("a county applying")
+    CITY_APPLICANT = "city_applicant", _("a city applying for itself")
+    CITY = "city", _("the city pre-reviewing a county")
+    PROVINCE = "province", _("the province")
+
+
+S, A = Status, Actor
+APPLICANTS = (A.COUNTY_APPLICANT, A.CITY_APPLICANT)
+BEFORE_PASSING = (
+    S.DRAFT,
+    S.SUBMITTED,
+    S.CITY_REVIEWED,
+    S.RETURNED,
+    S.PROVINCE_ACCEPTED,
+    S.EXPERT_REVIEW,
+    S.RECTIFICATION,
+    S.RE_REVIEW,
+)
+
+# (from state, action, who may, next state). One function reads it: services.transition().
+TRANSITIONS: list[tuple[str, str, str, str]] = [
+    (S.DRAFT, "submit", A.COUNTY_APPLICANT, S.SUBMITTED),
+    (S.DRAFT, "submit", A.CITY_APPLICANT, S.CITY_REVIEWED),  # a city skips city pre-review
+    (S.RETURNED, "submit", A.COUNTY_APPLICANT, S.SUBMITTED),
+    (S.RETURNED, "submit", A.CITY_APPLICANT, S.CITY_REVIEWED),
+    (S.SUBMITTED, "city_pass", A.CITY, S.CITY_REVIEWED),
+    (S.SUBMITTED, "city_return", A.CITY, S.RETURNED),
+    (S.CITY_REVIEWED, "accept", A.PROVINCE, S.PROVINCE_ACCEPTED),
+    (S.CITY_REVIEWED, "province_return", A.PROVINCE, S.RETURNED),
+    (S.PROVINCE_ACCEPTED, "open_review", A.PROVINCE, S.EXPERT_REVIEW),
+    (S.EXPERT_REVIEW, "conclude_rectification", A.PROVINCE, S.RECTIFICATION),
+    (S.EXPERT_REVIEW, "conclude_pass", A.PROVINCE, S.PASSED),
+    (S.EXPERT_REVIEW, "conclude_reject", A.PROVINCE, S.REJECTED),
+    (S.RECTIFICATION, "submit_rectification", A.COUNTY_APPLICANT, S.RE_REVIEW),
+    (S.RECTIFICATION, "submit_rectification", A.CITY_APPLICANT, S.RE_REVIEW),
+    (S.RE_REVIEW, "conclude_rectification", A.PROVINCE, S.RECTIFICATION),
+    (S.RE_REVIEW, "conclude_pass", A.PROVINCE, S.PASSED),
+    (S.RE_REVIEW, "conclude_reject", A.PROVINCE, S.REJECTED),
+    (S.PASSED, "start_notice", A.PROVINCE, S.PUBLIC_NOTICE),
+    (S.PUBLIC_NOTICE, "back_to_review", A.PROVINCE, S.EXPERT_REVIEW),  # an objection upheld
+    (S.PUBLIC_NOTICE, "name", A.PROVINCE, S.NAMED),
+    *[(state, "withdraw", actor, S.WITHDRAWN) for state in BEFORE_PASSING for actor in APPLICANTS],
+]
+
+
+class Conclusion(models.TextChoices):
+    PASS = "pass", _("pass")
+    RECTIFY = "rectify", _("pass after rectification")
+    FAIL = "fail", _("fail")
+
+
+class Opinion(models.TextChoices):
+    AGREE = "agree", _("agree")
+    DOUBT = "doubt", _("doubt")
+    DISAGREE = "disagree", _("disagree")
