@@ -13,14 +13,13 @@ def test_a_county_user_sees_only_its_own_region(page, demo):
     nav = page.locator("nav .nav-link").all_inner_texts()
     assert nav == [
         "我的待办",
-        "命名名单",
-        "覆盖率",
+        "创建申报",
         "年度填报",
         "复核评星",
+        "命名名单",
         "典型案例",
         "行政区",
         "指标体系",
-        "API",
     ]
 
     page.click("text=命名名单")

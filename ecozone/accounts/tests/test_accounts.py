@@ -26,14 +26,13 @@ def test_navigation_follows_the_role(client_as):
 
     everyone = [
         "我的待办",
-        "命名名单",
-        "覆盖率",
+        "创建申报",
         "年度填报",
         "复核评星",
+        "命名名单",
         "典型案例",
         "行政区",
         "指标体系",
-        "API",
     ]
     assert labels("province_admin") == everyone
     assert labels("county") == everyone

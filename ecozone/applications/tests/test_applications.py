@@ -1,0 +1,381 @@
+import datetime
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from ecozone.accounts.models import Organisation, Role, User
+from ecozone.applications import naming, queries, services
+from ecozone.applications.models import Application, ApplicationEvent, Objection
+from ecozone.applications.states import TRANSITIONS, Conclusion, Opinion, Status
+from ecozone.designations.models import Designation, Programme
+from ecozone.indicators.models import IndicatorSystem
+from ecozone.regions.models import Region
+from ecozone.reporting.models import AnnualReport, ReportingYear, ReportValue
+from ecozone.reporting.queries import form_rows
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4 plan"
+
+
+def report_meeting_targets(code: str, year: int = 2023, **overrides) -> AnnualReport:
+    window, _ = ReportingYear.objects.get_or_create(
+        year=year,
+        defaults={
+            "opens_on": datetime.date(year + 1, 1, 1),
+            "deadline": datetime.date(year + 1, 3, 1),
+            "locks_on": datetime.date(year + 1, 6, 1),
+        },
+    )
+    report = AnnualReport.objects.create(
+        window=window,
+        year=year,
+        region=Region.objects.get(code=code),
+        system=IndicatorSystem.objects.get(code="N19"),
+        status="accepted",
+    )
+    for row in form_rows(report):
+        vt = row.indicator.value_type
+        value = ReportValue(report=report, indicator=row.indicator)
+        if "percent" in vt or "number" in vt:
+            value.number = 100
+        if "+task" in vt:
+            value.task = True
+        if vt == "yesno":
+            value.yes = True
+        if vt == "state":
+            value.state = row.spec.states[0]
+        for field, new in overrides.get(row.indicator.code, {}).items():
+            setattr(value, field, new)
+        value.save()
+    return report
+
+
+def expert(username: str, organisation: str) -> User:
+    user = User(
+        username=username,
+        role=Role.EXPERT,
+        organisation=Organisation.objects.get(name=organisation),
+    )
+    user.set_password("pw")
+    user.save()
+    return user
+
+
+@pytest.fixture
+def panel(users):
+    return [
+        (users["expert"], ["生态空间"]),
+        (expert("e_env", "浙江省生态环境厅"), ["生态安全"]),
+        (expert("e_water", "浙江省水利厅"), ["生态生活"]),
+    ]
+
+
+@pytest.fixture
+def lianshan():
+    return Programme.objects.get(code="lianshan")
+
+
+def submitted_application(users, lianshan, *, code="330523", applicant="county"):
+    report_meeting_targets(code)
+    application = services.create_application(
+        by=users[applicant],
+        region=Region.objects.get(code=code),
+        programme=lianshan,
+        base_year=2023,
+    )
+    services.add_material(
+        application, by=users[applicant], kind="plan", upload=SimpleUploadedFile("规划.pdf", PDF)
+    )
+    return services.submit_application(application, by=users[applicant])
+
+
+def test_submission_is_refused_with_the_failing_binding_indicators(users, lianshan):
+    report_meeting_targets("330523", **{"N19-03": {"number": 15}})
+    application = services.create_application(
+        by=users["county"],
+        region=Region.objects.get(code="330523"),
+        programme=lianshan,
+        base_year=2023,
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.submit_application(application, by=users["county"])
+    assert caught.value.messages == [
+        "2023 年以下约束性指标未达标：N19-03 生态文明建设工作占党政实绩考核的比例",
+        "请上传建设规划。",
+    ]
+    # fixed in annual reporting: the self-assessment reads the same records
+    ReportValue.objects.filter(report__region__code="330523", indicator__code="N19-03").update(
+        number=25
+    )
+    services.add_material(
+        application, by=users["county"], kind="plan", upload=SimpleUploadedFile("规划.pdf", PDF)
+    )
+    assert services.submit_application(application, by=users["county"]).status == Status.SUBMITTED
+    assert Application.objects.get(pk=application.pk).compliance["passes"] is True
+
+
+def test_every_transition_in_the_table_is_allowed_only_to_its_actor(users, lianshan):
+    application = submitted_application(users, lianshan)
+    for who in ("county", "other_city", "province_admin", "expert"):
+        with pytest.raises(PermissionDenied):
+            services.transition(application, action="city_pass", by=users[who])
+    with pytest.raises(ValidationError, match="不能执行此操作"):
+        services.transition(application, action="start_notice", by=users["province_admin"])
+    services.transition(application, action="city_pass", by=users["city"])
+    with pytest.raises(PermissionDenied):
+        services.transition(application, action="accept", by=users["city"])
+    assert (
+        services.transition(application, action="accept", by=users["province_admin"]).status
+        == Status.PROVINCE_ACCEPTED
+    )
+    assert {row[1] for row in TRANSITIONS} >= {
+        "submit",
+        "city_pass",
+        "city_return",
+        "accept",
+        "open_review",
+        "withdraw",
+        "name",
+    }
+
+
+def test_a_city_applying_for_itself_skips_city_review(users, lianshan):
+    application = submitted_application(users, lianshan, code="330500", applicant="city")
+    assert application.status == Status.CITY_REVIEWED
+
+
+def test_returns_carry_a_reason_per_item_and_withdrawal_works_before_passing(users, lianshan):
+    application = submitted_application(users, lianshan)
+    with pytest.raises(ValidationError):
+        services.return_application(
+            application, by=users["city"], reasons={"建设规划": ""}, action="city_return"
+        )
+    services.return_application(
+        application, by=users["city"], reasons={"建设规划": "缺少年度计划"}, action="city_return"
+    )
+    application.refresh_from_db()
+    assert (application.status, application.open_items) == (
+        Status.RETURNED,
+        [{"item": "建设规划", "reason": "缺少年度计划"}],
+    )
+    assert (
+        services.transition(application, action="withdraw", by=users["county"]).status
+        == Status.WITHDRAWN
+    )
+    assert [
+        e.action for e in ApplicationEvent.objects.filter(application=application).order_by("pk")
+    ] == ["create", "submit", "city_return", "withdraw"]
+
+
+def accepted(users, lianshan):
+    application = submitted_application(users, lianshan)
+    services.transition(application, action="city_pass", by=users["city"])
+    return services.transition(application, action="accept", by=users["province_admin"])
+
+
+def test_conflicts_panel_size_and_department_mix(users, lianshan, panel):
+    application = accepted(users, lianshan)
+    local = expert("e_local", "安吉县（330523）")
+    city = expert("e_city", "湖州市（330500）")
+    with pytest.raises(ValidationError, match="专家隶属于安吉县本身"):
+        services.open_round(application, by=users["province_admin"], panel=[*panel, (local, [])])
+    with pytest.raises(ValidationError, match="即安吉县所在的设区市"):
+        services.open_round(application, by=users["province_admin"], panel=[*panel, (city, [])])
+    ReportValue.objects.filter(report__region__code="330523", indicator__code="N19-05").update(
+        dept_organisation=Organisation.objects.get(name="浙江省生态环境厅"), dept_at=timezone.now()
+    )
+    with pytest.raises(ValidationError, match="提供了被审核的数据"):
+        services.open_round(application, by=users["province_admin"], panel=panel)
+    ReportValue.objects.update(dept_organisation=None, dept_at=None)
+    with pytest.raises(ValidationError, match="至少需要 3 名专家"):
+        services.open_round(application, by=users["province_admin"], panel=panel[:2])
+    same_department = [(expert(f"n{i}", "浙江省水利厅"), []) for i in range(3)]
+    with pytest.raises(ValidationError, match="至少 2 个部门"):
+        services.open_round(application, by=users["province_admin"], panel=same_department)
+    services.open_round(application, by=users["province_admin"], panel=panel)
+    assert Application.objects.get(pk=application.pk).status == Status.EXPERT_REVIEW
+
+
+def review_all(application, panel, conclusions, opinions=None):
+    review = services.current_round(application)
+    for (person, _domains), conclusion in zip(panel, conclusions, strict=True):
+        assignment = review.assignments.get(expert=person)
+        services.save_review(
+            assignment,
+            by=person,
+            opinions=(opinions or {}).get(person.username, {}),
+            conclusion=conclusion,
+            comment="",
+            submit=True,
+        )
+
+
+@pytest.mark.parametrize(
+    ("conclusions", "opinions", "result"),
+    [
+        ([Conclusion.PASS] * 3, {}, "pass"),
+        ([Conclusion.FAIL, Conclusion.FAIL, Conclusion.PASS], {}, "rectification"),  # majority fail
+        ([Conclusion.FAIL, Conclusion.PASS, Conclusion.PASS], {}, "pass"),  # a minority fail
+        (
+            [Conclusion.PASS] * 3,
+            {"expert": {"N19-03": (Opinion.DISAGREE, "依据不足")}},
+            "rectification",
+        ),  # binding
+        (
+            [Conclusion.PASS] * 3,
+            {"expert": {"N19-06": (Opinion.DISAGREE, "")}},
+            "pass",
+        ),  # a reference indicator
+    ],
+)
+def test_the_consolidation_rule(users, lianshan, panel, conclusions, opinions, result):
+    application = accepted(users, lianshan)
+    services.open_round(application, by=users["province_admin"], panel=panel)
+    review_all(application, panel, conclusions, opinions)
+    review = services.close_round(application, by=users["province_admin"])
+    assert review.result == result
+
+
+def test_review_rounds_rectification_diff_notice_objection_and_naming(
+    users, lianshan, panel, client_as
+):
+    admin = users["province_admin"]
+    application = accepted(users, lianshan)
+    services.open_round(application, by=admin, panel=panel)
+    review_all(
+        application,
+        panel[:2],
+        [Conclusion.RECTIFY, Conclusion.PASS],
+        {"expert": {"N19-05": (Opinion.DOUBT, "请核实")}},
+    )
+    with pytest.raises(ValidationError, match="仍在等待"):
+        services.close_round(application, by=admin)
+    first = services.close_round(application, by=admin, force=True)
+    assert (first.result, first.questioned, first.late_experts) == (
+        "rectification",
+        ["N19-05"],
+        ["e_water"],
+    )
+    application.refresh_from_db()
+    assert application.open_items == [{"item": "N19-05", "reason": "专家存疑"}]
+    with pytest.raises(ValidationError):
+        services.submit_rectification(application, by=users["county"], responses={})
+    ReportValue.objects.filter(report__region__code="330523", indicator__code="N19-05").update(
+        number=99
+    )
+    second = services.submit_rectification(
+        application, by=users["county"], responses={"N19-05": "已更正为监测年报数据"}
+    )
+    assert second.number == 2
+    page = client_as("expert").get(f"/applications/{application.pk}/review/")
+    assert [d["code"] for d in page.context["diff"]] == ["N19-05"]
+    assert "已更正为监测年报数据" in page.content.decode()
+    review_all(application, panel, [Conclusion.PASS] * 3)
+    services.close_round(application, by=admin)
+    application = naming.start_notice(
+        Application.objects.get(pk=application.pk), by=admin, starts=datetime.date(2026, 11, 2)
+    )
+    assert application.notice_ends == datetime.date(2026, 11, 11)  # 7 working days
+    assert client_as("county").get("/notices/").status_code == 200
+    objection = Objection.objects.create(
+        application=application, name="张三", contact="138", text="数据存疑"
+    )
+    naming.uphold_objection(objection, by=admin, comment="请专家复核")
+    application.refresh_from_db()
+    assert (application.status, application.rounds.count()) == (Status.EXPERT_REVIEW, 3)
+    review_all(application, panel, [Conclusion.PASS] * 3)
+    services.close_round(application, by=admin)
+    naming.start_notice(
+        Application.objects.get(pk=application.pk),
+        by=admin,
+        starts=timezone.localdate() - datetime.timedelta(days=20),
+    )
+    named = naming.name_batch(
+        by=admin,
+        programme=lianshan,
+        year=2026,
+        number=6,
+        named_on=timezone.localdate(),
+        document_number="浙〔2026〕1号",
+        quota=1,
+    )
+    assert [a.region.code for a in named] == ["330523"]
+    designation = Designation.objects.get(region__code="330523", programme=lianshan)
+    assert designation.document_number == "浙〔2026〕1号"
+    pdf = client_as("county").get(f"/applications/{application.pk}/certificate.pdf")
+    assert (pdf.status_code, pdf.content[:5]) == (200, b"%PDF-")
+
+
+def test_review_is_blind_on_pages_and_api(users, lianshan, panel, client_as):
+    application = accepted(users, lianshan)
+    services.open_round(application, by=users["province_admin"], panel=panel)
+    other, _ = panel[1]
+    services.save_review(
+        services.my_assignment(application, other),
+        by=other,
+        opinions={"N19-05": (Opinion.DISAGREE, "别人的秘密意见")},
+        conclusion=Conclusion.FAIL,
+        comment="秘密结论",
+        submit=True,
+    )
+    client = client_as("expert")
+    page = client.get(f"/applications/{application.pk}/review/").content.decode()
+    assert (
+        "别人的秘密意见" not in page
+        and "秘密结论" not in page
+        and "e_env" not in page
+        and "浙江省生态环境厅" not in page
+    )
+    response = client.post(
+        f"/api/v1/applications/{application.pk}/review",
+        json.dumps({"opinions": {"N19-03": {"opinion": "agree"}}, "conclusion": "pass"}),
+        content_type="application/json",
+    )
+    body = response.json()
+    assert body["opinions"] == {"N19-03": {"opinion": "agree", "comment": ""}}
+    assert "别人的秘密意见" not in response.content.decode()
+    assert (
+        client.get(f"/applications/{application.pk}/").status_code == 404
+    )  # experts see only their review page
+    outsider = expert("e_out", "浙江省林业局")
+    from django.test import Client
+
+    other_client = Client()
+    other_client.force_login(outsider)
+    assert other_client.get(f"/applications/{application.pk}/review/").status_code == 404
+    assert (
+        other_client.post(
+            f"/api/v1/applications/{application.pk}/review", "{}", content_type="application/json"
+        ).status_code
+        == 404
+    )
+
+
+def test_pages_follow_scope_and_roles(users, lianshan, client_as):
+    application = submitted_application(users, lianshan)
+    assert client_as("county").get(f"/applications/{application.pk}/").status_code == 200
+    assert client_as("city").get(f"/applications/{application.pk}/").status_code == 200
+    assert client_as("other_county").get(f"/applications/{application.pk}/").status_code == 404
+    assert client_as("other_city").get(f"/api/v1/applications/{application.pk}").status_code == 404
+    assert client_as("county").post(f"/applications/{application.pk}/city_pass/").status_code == 302
+    assert (
+        Application.objects.get(pk=application.pk).status == Status.SUBMITTED
+    )  # refused: not the city
+    assert client_as("county").get("/applications/naming/").status_code == 403
+    assert client_as("city").get("/applications/national/").status_code == 403
+    assert client_as("expert").get("/applications/").status_code == 403
+    material = application.materials.get()
+    assert (
+        client_as("other_county").get(f"/applications/materials/{material.pk}/").status_code == 404
+    )
+    assert client_as("county").get(f"/applications/materials/{material.pk}/").status_code == 200
+    moved = client_as("city").post(
+        f"/api/v1/applications/{application.pk}/transitions",
+        {"action": "city_pass"},
+        content_type="application/json",
+    )
+    assert moved.json()["status"] == "city_reviewed"
+    assert queries.applications_for(users["other_county"]).count() == 0
