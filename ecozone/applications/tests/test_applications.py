@@ -360,7 +360,7 @@ def test_pages_follow_scope_and_roles(users, lianshan, client_as):
     assert client_as("city").get(f"/applications/{application.pk}/").status_code == 200
     assert client_as("other_county").get(f"/applications/{application.pk}/").status_code == 404
     assert client_as("other_city").get(f"/api/v1/applications/{application.pk}").status_code == 404
-    assert client_as("county").post(f"/applications/{application.pk}/city_pass/").status_code == 302
+    assert client_as("county").post(f"/applications/{application.pk}/city_pass/").status_code == 403
     assert (
         Application.objects.get(pk=application.pk).status == Status.SUBMITTED
     )  # refused: not the city
