@@ -89,7 +89,8 @@ def review(page, application_id, conclusion, doubt=None):
 
 
 def test_apply_review_rectify_notice_name_and_certificate(page, setting):
-    # 德清县 (a county of 湖州 without the 两山 title) creates and submits: refused for a binding indicator, fixed in annual reporting
+    # 德清县 (a county of 湖州 without the 两山 title) creates and submits: refused for a
+    # binding indicator, then fixed in annual reporting
     as_user(page, "deqing")
     page.goto(page.base + "/applications/new/")
     page.select_option("#programme", "lianshan")
@@ -174,6 +175,5 @@ def test_apply_review_rectify_notice_name_and_certificate(page, setting):
     screenshot(page, "application-named")
     with page.expect_download() as download:
         page.click("text=证书（PDF）")
-    path = download.value.path()
-    assert open(path, "rb").read(5) == b"%PDF-"
+    assert download.value.path().read_bytes()[:5] == b"%PDF-"
     assert page.errors == []
