@@ -1086,3 +1086,23 @@ ZH.update(
         "overall conclusion": "总体结论",
     }
 )
+
+ZH.update(
+    {
+        "created": "创建",
+        "submitted": "已提交",
+        "passed the city pre-review": "市级预审通过",
+        "returned by the city": "市级退回",
+        "returned by the province": "省级退回",
+        "expert review opened": "开始专家审核",
+        "rectification required": "需整改",
+        "review passed": "审核通过",
+        "rectification submitted": "已提交整改",
+        "public notice started": "开始公示",
+        "objection upheld: back to review": "异议成立，退回审核",
+        "unlock requested": "申请解锁",
+        "unlock request rejected": "解锁申请被驳回",
+        "evidence file added": "上传佐证材料",
+        "evidence file removed": "删除佐证材料",
+    }
+)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ecozone.applications.states import Conclusion, Opinion, Status
+from ecozone.applications.states import ACTION_LABELS, Conclusion, Opinion, Status
 
 
 class ReviewSettings(models.Model):
@@ -122,6 +122,16 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} · {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def to_label(self) -> str:
+        return (
+            str(Status(self.to_status).label) if self.to_status in Status.values else self.to_status
+        )
 
 
 class Material(models.Model):

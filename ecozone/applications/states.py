@@ -66,6 +66,25 @@ TRANSITIONS: list[tuple[str, str, str, str]] = [
 ]
 
 
+ACTION_LABELS = {
+    "create": _("created"),
+    "submit": _("submitted"),
+    "city_pass": _("passed the city pre-review"),
+    "city_return": _("returned by the city"),
+    "accept": _("accepted by the province"),
+    "province_return": _("returned by the province"),
+    "open_review": _("expert review opened"),
+    "conclude_rectification": _("rectification required"),
+    "conclude_pass": _("review passed"),
+    "conclude_reject": _("rejected"),
+    "submit_rectification": _("rectification submitted"),
+    "start_notice": _("public notice started"),
+    "back_to_review": _("objection upheld: back to review"),
+    "name": _("named"),
+    "withdraw": _("withdrawn"),
+}
+
+
 class Conclusion(models.TextChoices):
     PASS = "pass", _("pass")
     RECTIFY = "rectify", _("pass after rectification")

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ecozone.reporting.states import Channel, ReportStatus, UnlockStatus
+from ecozone.reporting.states import EVENT_LABELS, Channel, ReportStatus, UnlockStatus
 
 
 class ReportingYear(models.Model):
@@ -177,6 +177,18 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} · {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
+
+    @property
+    def to_label(self) -> str:
+        return (
+            str(ReportStatus(self.to_status).label)
+            if self.to_status in ReportStatus.values
+            else self.to_status
+        )
 
 
 class Evidence(models.Model):

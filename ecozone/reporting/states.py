@@ -47,6 +47,15 @@ TRANSITIONS: list[tuple[str, str, str, str]] = [
 EDITABLE = (S.DRAFT, S.RETURNED)
 
 
+EVENT_LABELS = {
+    **{a.value: a.label for a in Action},
+    "unlock_request": _("unlock requested"),
+    "unlock_rejected": _("unlock request rejected"),
+    "evidence": _("evidence file added"),
+    "evidence_removed": _("evidence file removed"),
+}
+
+
 class UnlockStatus(models.TextChoices):
     PENDING = "pending", _("pending")
     APPROVED = "approved", _("approved")
