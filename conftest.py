@@ -42,3 +42,17 @@ def client_as(users):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """Each test starts with empty caches: test transactions roll back, caches would not."""
+    from django.core.cache import cache
+
+    from ecozone.core import flags
+
+    cache.clear()
+    flags._version_memo.clear()
+    yield
+    cache.clear()
+    flags._version_memo.clear()

@@ -23,9 +23,8 @@ def navigation_for(user, path: str) -> list[NavItem]:
             (_("Public notices"), "notices"),
             (_("Typical cases"), "cases"),
         ]
-        return [
-            NavItem(str(label), reverse(name), reverse(name) == path) for label, name in entries
-        ]
+        urls = [(label, reverse(name)) for label, name in entries]
+        return [NavItem(str(label), url, url == path) for label, url in urls]
     entries = [(_("My to-do"), "accounts:todo")]
     if permissions.can_list_regions(user):
         entries.append((_("Applications"), "applications:list"))

@@ -180,7 +180,7 @@ class ReviewRound(models.Model):
     number = models.PositiveSmallIntegerField(_("round"))
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    result = models.CharField(_("result"), max_length=12, blank=True)
+    result = models.CharField(_("result"), max_length=20, blank=True)
     late_experts = models.JSONField(_("late experts"), default=list, blank=True)
     snapshot = models.JSONField(_("values when the round opened"), default=dict)
     questioned = models.JSONField(_("questioned indicators"), default=list, blank=True)
