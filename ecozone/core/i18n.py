@@ -1,27 +1,33 @@
 """gettext for hot loops: the scoring engine judges hundreds of thousands of values per campaign,
 and Django's gettext looks up the active translation through a thread-local on every call.
-Inside `translations_cached()` the catalogue is resolved once; outside, `gettext` is Django's."""
+Inside `translations_cached()` each message is translated once per language and remembered;
+outside, `gettext` is Django's."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.conf import settings
 from django.utils import translation
-from django.utils.translation import trans_real
 
 _catalog: ContextVar = ContextVar("ecozone_catalog", default=None)
+_memos: dict[str, dict[str, str]] = {}
 
 
 def gettext(message: str) -> str:
-    catalog = _catalog.get()
-    return catalog.gettext(message) if catalog is not None else translation.gettext(message)
+    memo = _catalog.get()
+    if memo is None:
+        return translation.gettext(message)
+    found = memo.get(message)
+    if found is None:
+        found = memo[message] = translation.gettext(message)
+    return found
 
 
 @contextmanager
 def translations_cached() -> Iterator[None]:
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    token = _catalog.set(trans_real.translation(language) if settings.USE_I18N else None)
+    # The messages translated so far in the language active on entry (catalogues do not change
+    # while the process runs, so the memo is kept across calls).
+    token = _catalog.set(_memos.setdefault(translation.get_language() or "", {}))
     try:
         yield
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
@@ -55,15 +56,29 @@ def load_values(region_ids, years, *, accepted_only: bool) -> tuple[dict, dict]:
     values: dict = defaultdict(lambda: defaultdict(dict))
     # No joins: reports and indicators are resolved in Python (this read dominates computing).
     # The figure is read as text and parsed here: cheaper than the backend's decimal converter.
-    rows = (
+    # The SQL is Django's (portable); rows are read with a plain cursor, skipping model machinery.
+    query = (
         ReportValue.objects.filter(report__in=reports)
         .annotate(figure=Cast("number", TextField()))
         .values_list("report_id", "indicator_id", "figure", "task", "yes", "state")
     )
-    for report_id, indicator_id, figure, task, yes, state in rows.iterator(chunk_size=50000):
-        region_id, year = where[report_id]
-        number = None if figure is None else Decimal(figure)
-        values[region_id][codes[indicator_id]][year] = Reported(number, task, yes, state or None)
+    sql, params = query.query.sql_with_params()
+    seen: dict[tuple, Reported] = {}  # identical answers share one object
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(50000):
+            for report_id, indicator_id, figure, task, yes, state in rows:
+                region_id, year = where[report_id]
+                key = (figure, task, yes, state)
+                value = seen.get(key)
+                if value is None:
+                    value = seen[key] = Reported(
+                        None if figure is None else Decimal(figure),
+                        None if task is None else bool(task),
+                        None if yes is None else bool(yes),
+                        state or None,
+                    )
+                values[region_id][codes[indicator_id]][year] = value
     return values, editions
 
 
