@@ -905,7 +905,6 @@ ZH.update(
         "affiliated region": "所属地区",
         "expert profile": "专家信息",
         "expert profiles": "专家信息",
-        "target batch": "申报批次",
         "base year": "基准年",
         "items to fix": "需修改事项",
         "compliance at submission": "提交时达标情况",
@@ -1104,5 +1103,26 @@ ZH.update(
         "unlock request rejected": "解锁申请被驳回",
         "evidence file added": "上传佐证材料",
         "evidence file removed": "删除佐证材料",
+    }
+)
+
+ZH.update(
+    {
+        "batch year applied for": "申报批次年份",
+        "The user name is required.": "请填写用户名。",
+        "The user name %(name)s is taken.": "用户名 %(name)s 已被使用。",
+        "The settings are out of range.": "设置超出范围。",
+        "Check the numbers.": "请检查数字。",
+        "tally": "意见汇总",
+        "all agree": "全部同意",
+        "Expert pool": "专家库",
+        "Expert pool and review settings": "专家库与审核设置",
+        "Add or change an expert": "新增或修改专家",
+        "existing expert (to change)": "已有专家（修改时选择）",
+        "— a new expert —": "— 新专家 —",
+        "user name (new expert)": "用户名（新专家）",
+        "initial password (new expert)": "初始密码（新专家）",
+        "affiliated region (code, optional)": "所属地区（代码，可选）",
+        "Review settings": "审核设置",
     }
 )

@@ -63,12 +63,9 @@ class Application(models.Model):
     programme = models.ForeignKey(
         "designations.Programme", verbose_name=_("programme"), on_delete=models.PROTECT
     )
-    target_batch = models.ForeignKey(
-        "designations.Batch",
-        verbose_name=_("target batch"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+    # The naming round applied for; its batch is created when the province names it.
+    target_year = models.PositiveSmallIntegerField(
+        _("batch year applied for"), null=True, blank=True
     )
     system = models.ForeignKey(
         "indicators.IndicatorSystem", verbose_name=_("edition"), on_delete=models.PROTECT

@@ -18,9 +18,7 @@ def settings() -> ReviewSettings:
 
 
 def applications_for(user):
-    apps = Application.objects.select_related(
-        "region__parent", "programme", "system", "target_batch"
-    )
+    apps = Application.objects.select_related("region__parent", "programme", "system")
     if permissions.is_province_admin(user) or permissions.is_department(user):
         return apps
     return permissions.in_scope(user, apps, "region")

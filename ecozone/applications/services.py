@@ -129,7 +129,9 @@ def transition(
 # ---------------------------------------------------------------------------- creating, materials
 
 
-def create_application(*, by, region, programme, base_year: int, target_batch=None) -> Application:
+def create_application(
+    *, by, region, programme, base_year: int, target_year: int | None = None
+) -> Application:
     home = permissions.home_region(by)
     if home is None or home.pk != region.pk:
         raise PermissionDenied
@@ -158,7 +160,7 @@ def create_application(*, by, region, programme, base_year: int, target_batch=No
             region=region,
             programme=programme,
             base_year=base_year,
-            target_batch=target_batch,
+            target_year=target_year,
             system=system,
             created_by=by,
         )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.application_new, name="new"),
     path("naming/", views.naming_page, name="naming"),
     path("national/", views.national, name="national"),
+    path("experts/", views.expert_pool, name="experts"),
     path("notifications/", views.notifications, name="notifications"),
     path("materials/<int:pk>/", views.material_download, name="material"),
     path("objections/<int:pk>/uphold/", views.objection_uphold, name="uphold"),

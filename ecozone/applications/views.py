@@ -118,7 +118,20 @@ def application_detail(request, pk: int):
     rounds = []
     if is_admin:
         for r in application.rounds.prefetch_related("assignments__expert__organisation"):
-            result = services.consolidate(r) if r.closed_at else None
+            result = None
+            if r.closed_at:
+                outcome, questioned, tally = services.consolidate(r)
+                per_indicator = {}
+                for (code, opinion), count in sorted(tally.items()):
+                    if opinion != "agree":
+                        per_indicator.setdefault(code, []).append(
+                            f"{Opinion(opinion).label} {count}"
+                        )
+                result = (
+                    outcome,
+                    questioned,
+                    [f"{code} {'、'.join(v)}" for code, v in per_indicator.items()],
+                )
             rounds.append((r, result))
     return render(
         request,
@@ -470,3 +483,68 @@ def objection_uphold(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("applications:detail", pk=objection.application_id)
+
+
+@login_required
+def expert_pool(request):
+    """The expert pool (name, department, fields, affiliated region) and review settings."""
+    from decimal import Decimal, InvalidOperation
+
+    from ecozone.accounts.models import Organisation
+    from ecozone.applications import pool
+    from ecozone.indicators.queries import default_edition
+    from ecozone.regions.models import Region
+
+    permissions.require(permissions.is_province_admin(request.user))
+    departments = Organisation.objects.filter(kind="department")
+    domains = list(dict.fromkeys(default_edition().indicators.values_list("domain", flat=True)))
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "settings":
+                pool.save_settings(
+                    by=request.user,
+                    reference_share=Decimal(request.POST.get("reference_share", "")),
+                    min_panel=int(request.POST.get("min_panel", "")),
+                    min_departments=int(request.POST.get("min_departments", "")),
+                    notice_working_days=int(request.POST.get("notice_working_days", "")),
+                )
+            else:
+                user = (
+                    User.objects.filter(pk=request.POST.get("user"), role=Role.EXPERT).first()
+                    if request.POST.get("user")
+                    else None
+                )
+                region = Region.objects.filter(code=request.POST.get("region", "")).first()
+                pool.save_expert(
+                    by=request.user,
+                    user=user,
+                    username=request.POST.get("username", ""),
+                    display_name=request.POST.get("display_name", ""),
+                    organisation=departments.filter(pk=request.POST.get("organisation")).first(),
+                    domains=[d for d in request.POST.getlist("domains") if d in domains],
+                    region=region,
+                    password=request.POST.get("password", ""),
+                )
+        except (ValueError, InvalidOperation):
+            messages.error(request, _("Check the numbers."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("applications:experts")
+    experts = (
+        User.objects.filter(role=Role.EXPERT)
+        .select_related("organisation", "expert_profile__affiliated_region")
+        .order_by("username")
+    )
+    return render(
+        request,
+        "applications/experts.html",
+        {
+            "experts": experts,
+            "departments": departments,
+            "domains": domains,
+            "settings": queries.settings(),
+            "regions": Region.objects.filter(level__in=["city", "county"]),
+        },
+    )

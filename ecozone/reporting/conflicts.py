@@ -14,14 +14,18 @@ def conflict_of_interest(expert, region, years) -> str | None:
     that supplied values of the region under review.
     """
     organisation = expert.organisation
-    if organisation is not None and organisation.region_id is not None:
-        if organisation.region_id == region.pk:
-            return _("the expert is affiliated to %(region)s itself") % {"region": region.name}
-        if organisation.region_id == region.parent_id:
-            return _("the expert is affiliated to %(city)s, the city of %(region)s") % {
-                "city": region.parent.name,
-                "region": region.name,
-            }
+    profile = getattr(expert, "expert_profile", None)
+    affiliations = {
+        organisation.region_id if organisation is not None else None,
+        profile.affiliated_region_id if profile is not None else None,
+    } - {None}
+    if region.pk in affiliations:
+        return _("the expert is affiliated to %(region)s itself") % {"region": region.name}
+    if region.parent_id in affiliations:
+        return _("the expert is affiliated to %(city)s, the city of %(region)s") % {
+            "city": region.parent.name,
+            "region": region.name,
+        }
     if (
         organisation is not None
         and ReportValue.objects.filter(

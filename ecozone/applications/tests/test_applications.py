@@ -379,3 +379,52 @@ def test_pages_follow_scope_and_roles(users, lianshan, client_as):
     )
     assert moved.json()["status"] == "city_reviewed"
     assert queries.applications_for(users["other_county"]).count() == 0
+
+
+def test_the_province_keeps_the_expert_pool_and_settings(users, client_as):
+    client = client_as("province_admin")
+    data = {
+        "username": "li_expert",
+        "display_name": "李专家",
+        "password": "a-long-pass-2026",
+        "organisation": str(Organisation.objects.get(name="浙江省林业局").pk),
+        "domains": ["生态空间", "生态安全"],
+        "region": "330523",
+    }
+    assert client.post("/applications/experts/", data).status_code == 302
+    expert_user = User.objects.get(username="li_expert")
+    assert (
+        expert_user.role,
+        expert_user.expert_profile.domains,
+        expert_user.expert_profile.affiliated_region.code,
+    ) == (
+        "expert",
+        ["生态空间", "生态安全"],
+        "330523",
+    )
+    # the affiliated region of the profile is a conflict of interest too
+    from ecozone.reporting.conflicts import conflict_of_interest
+
+    assert (
+        conflict_of_interest(expert_user, Region.objects.get(code="330523"), [2023])
+        == "专家隶属于安吉县本身"
+    )
+    client.post(
+        "/applications/experts/",
+        {
+            "form": "settings",
+            "reference_share": "0.75",
+            "min_panel": "5",
+            "min_departments": "3",
+            "notice_working_days": "10",
+        },
+    )
+    settings = queries.settings()
+    assert (
+        str(settings.reference_share),
+        settings.min_panel,
+        settings.min_departments,
+        settings.notice_working_days,
+    ) == ("0.75", 5, 3, 10)
+    assert client_as("city").get("/applications/experts/").status_code == 403
+    assert client_as("expert").post("/applications/experts/", data).status_code == 403

@@ -123,12 +123,31 @@ def test_nothing_unpublished_leaks_on_any_public_page(client, users):
         stars=0,
         card={"total": "42.0"},
     )
-    for url in PUBLIC_PAGES:
+    from ecozone.applications.models import Application
+    from ecozone.indicators.models import IndicatorSystem
+
+    Application.objects.create(
+        region=Region.objects.get(code="330105"),
+        programme=Programme.objects.get(code="provincial"),
+        system=IndicatorSystem.objects.get(code="N19"),
+        base_year=2023,
+        status="passed",
+    )
+    Application.objects.create(
+        region=Region.objects.get(code="330205"),
+        programme=Programme.objects.get(code="provincial"),
+        system=IndicatorSystem.objects.get(code="N19"),
+        base_year=2023,
+    )
+    for url in [*PUBLIC_PAGES, "/notices/"]:
         response = client.get(url)
         assert response.status_code == 200, url
         body = response.content.decode()
         assert "秘密" not in body, url
         assert "42.0" not in body, url
+    notices = client.get("/notices/").content.decode()
+    assert "拱墅区" not in notices  # passed, but not yet under notice
+    assert "江北区" not in notices  # a draft
     assert client.get(f"/cases/{draft.pk}/").status_code == 404
     assert client.get(f"/cases/{proposed.pk}/").status_code == 404
     assert client.get(f"/cases/{draft.pk}/image/").status_code == 404
