@@ -3,6 +3,11 @@ programmes) comes from the migrations, exactly as in production."""
 
 import pytest
 from django.test import Client
+from hypothesis import settings
+
+# No per-example deadline: this machine is shared and noisy, and a slow example is not a bug.
+settings.register_profile("ecozone", deadline=None)
+settings.load_profile("ecozone")
 
 from ecozone.accounts.models import Organisation, Role, User
 
