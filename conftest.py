@@ -5,11 +5,11 @@ import pytest
 from django.test import Client
 from hypothesis import settings
 
+from ecozone.accounts.models import Organisation, Role, User
+
 # No per-example deadline: this machine is shared and noisy, and a slow example is not a bug.
 settings.register_profile("ecozone", deadline=None)
 settings.load_profile("ecozone")
-
-from ecozone.accounts.models import Organisation, Role, User
 
 ORGANISATIONS = {
     Role.PROVINCE_ADMIN: "浙江省生态文明建设示范创建工作办公室",
