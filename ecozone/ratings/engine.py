@@ -12,9 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
-
-from django.utils.translation import get_language
 
 from ecozone.core.i18n import gettext as _
 from ecozone.core.i18n import translations_cached
@@ -295,20 +292,10 @@ def validate(data: RatingInput) -> None:
 # ---------------------------------------------------------------------------- scoring
 
 
-@lru_cache(maxsize=65536)
-def _judge(rule, value, previous, region, language: str):
-    """evaluate() memoised: a campaign judges the same answers (yes/no, states, tasks, common
-    figures) against the same rules over and over; the language is part of the key because the
-    reason is written in it."""
-    return evaluate(rule, value, previous, region)
-
-
-def _year_score(
-    indicator: IndicatorInput, year: int, data: RatingInput, language: str
-) -> YearScore:
+def _year_score(indicator: IndicatorInput, year: int, data: RatingInput) -> YearScore:
     value = indicator.values.get(year)
     previous = indicator.values.get(year - 1)
-    result = _judge(indicator.rule, value, previous, data.region, language)
+    result = evaluate(indicator.rule, value, previous, data.region)
     if result.verdict == Verdict.MET:
         return YearScore(Verdict.MET, ONE, result.reason)
     if result.verdict == Verdict.NOT_APPLICABLE:
@@ -344,14 +331,11 @@ def _partial_credit(threshold: Compare, number: Decimal, tolerance: Decimal) -> 
 
 
 def _indicator_scores(data: RatingInput) -> list[IndicatorScore]:
-    language = get_language() or ""
     scored = []
     for indicator in data.indicators:
         applicable = applies_to(indicator.scope, indicator.condition, data.region)
         years = (
-            {year: _year_score(indicator, year, data, language) for year in data.period}
-            if applicable
-            else {}
+            {year: _year_score(indicator, year, data) for year in data.period} if applicable else {}
         )
         if applicable and any(y.verdict == Verdict.NOT_APPLICABLE for y in years.values()):
             applicable = False
