@@ -67,3 +67,32 @@ def test_every_translatable_string_is_in_the_catalogue(tmp_path):
     }
     catalogued = {e.msgid for e in polib.pofile(str(CATALOGUE)) if not e.obsolete}
     assert sorted(extracted - catalogued) == []
+
+
+@pytest.mark.django_db
+def test_chinese_by_default_whatever_the_browser_and_english_on_request(client):
+    from ecozone.demo.services import load_roster
+
+    load_roster()
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "覆盖率 96.0%（共 101 个市县）" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/").content.decode()
+    assert "coverage 96.0% of 101 cities and counties" in page
+    assert client.get("/").headers["Content-Language"] == "en"
+
+
+@pytest.mark.django_db
+def test_the_openapi_document_and_the_offline_docs_page(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    paths = set(schema["paths"])
+    assert {
+        "/api/v1/coverage",
+        "/api/v1/ratings/simulate",
+        "/api/v1/reports/{pk}/values",
+        "/api/v1/applications/{pk}/transitions",
+        "/api/v1/showcase/map",
+    } <= paths
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 200
+    assert "cdn" not in docs.content.decode().lower()
