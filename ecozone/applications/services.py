@@ -74,6 +74,12 @@ def notify(users, text: str, url: str = "") -> None:
         )
 
 
+def mark_notifications_read(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 def _applicant_users(application):
     return list(User.objects.filter(organisation__region=application.region, is_active=True))
 

@@ -388,9 +388,7 @@ def certificate(request, pk: int):
 def notifications(request):
     items = Notification.objects.filter(user=request.user)[:100]
     if request.method == "POST":
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
+        services.mark_notifications_read(request.user)
         return redirect("applications:notifications")
     return render(request, "applications/notifications.html", {"items": items})
 
