@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ecozone.applications.states import ACTION_LABELS, Conclusion, Opinion, Status
+from ecozone.core.models import WorkflowEvent
 
 
 class ReviewSettings(models.Model):
@@ -100,35 +101,17 @@ class Application(models.Model):
         return f"{self.region} · {self.programme}"
 
 
-class ApplicationEvent(models.Model):
+class ApplicationEvent(WorkflowEvent):
     """Append-only history: actor, time, from, to, comment and per-item reasons."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("time"), auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(_("action"), max_length=30)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    comment = models.TextField(_("comment"), blank=True)
-    items = models.JSONField(_("items"), default=list, blank=True)
+    status_choices = Status
+    action_labels = ACTION_LABELS
 
-    class Meta:
-        ordering = ["-at", "-pk"]
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    items = models.JSONField(_("items"), default=list, blank=True)
 
     def __str__(self) -> str:
         return f"{self.application} · {self.action}"
-
-    @property
-    def action_label(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
-
-    @property
-    def to_label(self) -> str:
-        return (
-            str(Status(self.to_status).label) if self.to_status in Status.values else self.to_status
-        )
 
 
 class Material(models.Model):

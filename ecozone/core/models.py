@@ -1,3 +1,6 @@
+from typing import ClassVar
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,3 +25,40 @@ class SiteFlag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkflowEvent(models.Model):
+    """Append-only history row of a state change: who, when, from, to, why.
+
+    Subclasses add the object they belong to and name their states (`status_choices`) and action
+    labels (`action_labels`) so that a history reads in the user's language.
+    """
+
+    status_choices: ClassVar[type[models.TextChoices]]
+    action_labels: ClassVar[dict]
+
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-pk"]
+
+    @property
+    def action_label(self) -> str:
+        return str(self.action_labels.get(self.action, self.action))
+
+    @property
+    def to_label(self) -> str:
+        choices = self.status_choices
+        return (
+            str(choices(self.to_status).label)
+            if self.to_status in choices.values
+            else self.to_status
+        )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ecozone.core.models import WorkflowEvent
 from ecozone.reporting.states import EVENT_LABELS, Channel, ReportStatus, UnlockStatus
 
 
@@ -158,37 +159,17 @@ class AuditHead(models.Model):
         return self.last_hash
 
 
-class ReportEvent(models.Model):
+class ReportEvent(WorkflowEvent):
     """Append-only workflow history of a report."""
 
-    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("time"), auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(_("action"), max_length=20)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    comment = models.TextField(_("comment"), blank=True)
-    indicators = models.JSONField(_("indicators"), default=list, blank=True)
+    status_choices = ReportStatus
+    action_labels = EVENT_LABELS
 
-    class Meta:
-        ordering = ["-at", "-pk"]
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="events")
+    indicators = models.JSONField(_("indicators"), default=list, blank=True)
 
     def __str__(self) -> str:
         return f"{self.report} · {self.action}"
-
-    @property
-    def action_label(self) -> str:
-        return str(EVENT_LABELS.get(self.action, self.action))
-
-    @property
-    def to_label(self) -> str:
-        return (
-            str(ReportStatus(self.to_status).label)
-            if self.to_status in ReportStatus.values
-            else self.to_status
-        )
 
 
 class Evidence(models.Model):
