@@ -1126,3 +1126,5 @@ ZH.update(
         "Review settings": "审核设置",
     }
 )
+
+ZH.update({"Unknown action “%(action)s”.": "未知的操作“%(action)s”。"})

@@ -2,6 +2,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from ecozone.accounts import permissions
@@ -117,7 +118,9 @@ def move(request, pk: int, payload: TransitionIn):
                 application, action=payload.action, by=request.auth, comment=payload.comment
             )
         else:
-            return Status(422, {"detail": f"action: {payload.action}"})
+            return Status(
+                422, {"detail": _("Unknown action “%(action)s”.") % {"action": payload.action}}
+            )
     except ValidationError as exc:
         return Status(422, {"detail": "；".join(exc.messages), "problems": exc.messages})
     return _out(application, request.auth)

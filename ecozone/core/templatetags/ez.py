@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext
 
 from ecozone.indicators.rules import fmt
 
@@ -23,8 +24,8 @@ def plain(number):
 
 @register.filter
 def star_text(stars):
-    """★★★★★ for 5, 取消评星 for 0, — when not rated."""
+    """★★★★★ for 5, "rating revoked" (取消评星) for 0, — when not rated."""
     if stars is None or stars == "":
         return "—"
     stars = int(stars)
-    return "★" * stars if stars else "取消评星"
+    return "★" * stars if stars else gettext("rating revoked")
