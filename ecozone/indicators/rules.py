@@ -17,11 +17,16 @@ reporting forms, the self-assessment and the scoring engine all call the same co
 
 from __future__ import annotations
 
+import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
+
+from django.utils.translation import gettext_noop
 
 from ecozone.core.i18n import gettext as _
 
@@ -33,9 +38,9 @@ class Verdict(StrEnum):
     MISSING = "missing"
 
 
-@dataclass(frozen=True)
-class Reported:
-    """What a zone reported for one indicator in one year; None means not reported."""
+class Reported(NamedTuple):
+    """What a zone reported for one indicator in one year; None means not reported.
+    (A named tuple: a campaign reads hundreds of thousands of them.)"""
 
     number: Decimal | None = None
     task: bool | None = None
@@ -51,8 +56,7 @@ class RegionFacts:
     mountain_county: bool = False
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     verdict: Verdict
     reason: str
 
@@ -395,16 +399,17 @@ def numeric_threshold(rule: Rule, region: RegionFacts) -> Compare | None:
 # ---------------------------------------------------------------------------- evaluation
 
 _OP_TEXT = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
+_TESTS = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    "=": operator.eq,
+    ">": operator.gt,
+    "<": operator.lt,
+}
+_NOTHING = Reported()
 
-
-def _compare(op: str, left: Decimal, right: Decimal) -> bool:
-    return {
-        ">=": left >= right,
-        "<=": left <= right,
-        "=": left == right,
-        ">": left > right,
-        "<": left < right,
-    }[op]
+# Judge(value, previous_value) -> Evaluation: a rule compiled for one kind of region.
+Judge = Callable[[Reported | None, Reported | None], Evaluation]
 
 
 def _branch_for(rule: Variants, region: RegionFacts) -> tuple[str, Rule] | None:
@@ -421,103 +426,219 @@ def evaluate(
     region: RegionFacts,
 ) -> Evaluation:
     """Judge one reported value against a rule: met / not met / not applicable / missing."""
-    value = value or Reported()
+    return compile_rule(rule, region)(value, previous_value)
+
+
+def compile_rule(rule: Rule, region: RegionFacts) -> Judge:
+    """The rule as one function of (value, previous value) for this kind of region.
+
+    Region variants are chosen here, once; the function only reads the reported value. Regions
+    that differ only in what the rule does not look at share one function (a rule without
+    variants has one for every region). Messages are translated when a value is judged, in the
+    language active then.
+    """
+    fields = _selector_fields(rule)
+    seen = RegionFacts(
+        level=region.level if "level" in fields else "",
+        terrain=region.terrain if "terrain" in fields else "",
+        coastal=region.coastal if "coastal" in fields else False,
+        mountain_county=region.mountain_county if "mountain_county" in fields else False,
+    )
+    return _compile(rule, seen)
+
+
+@lru_cache(maxsize=1024)
+def _selector_fields(rule: Rule) -> frozenset[str]:
+    """Which facts of a region the rule's variants read."""
+    match rule:
+        case AllOf(terms) | AnyOf(terms):
+            return frozenset().union(*(_selector_fields(t) for t in terms))
+        case Variants(branches):
+            return frozenset(SELECTORS[s] for s, _r in branches).union(
+                *(_selector_fields(r) for _s, r in branches)
+            )
+    return frozenset()
+
+
+@lru_cache(maxsize=4096)
+def _compile(rule: Rule, region: RegionFacts) -> Judge:
     match rule:
         case Compare(op, target):
-            if value.number is None:
-                return Evaluation(Verdict.MISSING, _("no figure reported"))
-            shown = {"value": fmt(value.number), "op": _OP_TEXT[op], "target": fmt(target)}
-            if _compare(op, value.number, target):
-                return Evaluation(Verdict.MET, _("%(value)s meets %(op)s %(target)s") % shown)
-            return Evaluation(
-                Verdict.NOT_MET, _("%(value)s does not meet %(op)s %(target)s") % shown
-            )
+            return _compare_judge(_TESTS[op], {"op": _OP_TEXT[op], "target": fmt(target)}, target)
         case StateIs(state):
-            if not value.state:
-                return Evaluation(Verdict.MISSING, _("no state reported"))
-            if value.state == state:
-                return Evaluation(
-                    Verdict.MET, _("state “%(state)s” as required") % {"state": state}
-                )
-            return Evaluation(
-                Verdict.NOT_MET,
-                _("state “%(given)s”, required “%(state)s”")
-                % {"given": value.state, "state": state},
-            )
+            return _state_judge(state)
         case YesRequired():
-            if value.yes is None:
-                return Evaluation(Verdict.MISSING, _("yes/no not answered"))
-            if value.yes:
-                return Evaluation(Verdict.MET, _("answered yes"))
-            return Evaluation(Verdict.NOT_MET, _("answered no"))
+            return _yes_judge
         case TaskRequired():
-            if value.task is None:
-                return Evaluation(
-                    Verdict.MISSING, _("completion of the higher-level task not answered")
-                )
-            if value.task:
-                return Evaluation(Verdict.MET, _("higher-level task completed"))
-            return Evaluation(Verdict.NOT_MET, _("higher-level task not completed"))
+            return _task_judge
         case Trend(direction):
-            return _evaluate_trend(direction, value, previous_value)
+            return _trend_judge(operator.ge if direction == "higher" else operator.le)
         case AllOf(terms):
-            return _combine_all([evaluate(t, value, previous_value, region) for t in terms])
+            return _all_judge(tuple(_compile(t, region) for t in terms))
         case AnyOf(terms):
-            return _combine_any([evaluate(t, value, previous_value, region) for t in terms])
+            return _any_judge(tuple(_compile(t, region) for t in terms))
         case Variants():
             branch = _branch_for(rule, region)
             if branch is None:
-                return Evaluation(Verdict.NOT_APPLICABLE, _("no target for this kind of region"))
+                return _not_applicable_judge
             selector, inner = branch
-            result = evaluate(inner, value, previous_value, region)
-            return Evaluation(result.verdict, f"[{selector}] {result.reason}")
+            return _variant_judge(f"[{selector}] ", _compile(inner, region))
     raise TypeError(rule)  # pragma: no cover
 
 
-def _evaluate_trend(direction: str, value: Reported, previous: Reported | None) -> Evaluation:
-    if value.number is None:
-        return Evaluation(Verdict.MISSING, _("no figure reported"))
-    if previous is None or previous.number is None:
-        return Evaluation(Verdict.MET, _("no previous-year figure to compare with; counted as met"))
-    shown = {"previous": fmt(previous.number), "value": fmt(value.number)}
-    held = (
-        value.number >= previous.number
-        if direction == "higher"
-        else value.number <= previous.number
-    )
-    if held:
-        return Evaluation(Verdict.MET, _("%(previous)s → %(value)s: stable or improving") % shown)
-    return Evaluation(
-        Verdict.NOT_MET, _("%(previous)s → %(value)s: worse than the previous year") % shown
-    )
+def _compare_judge(test, shown: dict, target: Decimal) -> Judge:
+    def judge(value, previous):
+        number = (value or _NOTHING).number
+        if number is None:
+            return Evaluation(Verdict.MISSING, _("no figure reported"))
+        if test(number, target):
+            return Evaluation(
+                Verdict.MET,
+                _("%(value)s meets %(op)s %(target)s") % {**shown, "value": fmt(number)},
+            )
+        return Evaluation(
+            Verdict.NOT_MET,
+            _("%(value)s does not meet %(op)s %(target)s") % {**shown, "value": fmt(number)},
+        )
+
+    return judge
+
+
+def _state_judge(state: str) -> Judge:
+    def judge(value, previous):
+        given = (value or _NOTHING).state
+        if not given:
+            return Evaluation(Verdict.MISSING, _("no state reported"))
+        if given == state:
+            return Evaluation(Verdict.MET, _("state “%(state)s” as required") % {"state": state})
+        return Evaluation(
+            Verdict.NOT_MET,
+            _("state “%(given)s”, required “%(state)s”") % {"given": given, "state": state},
+        )
+
+    return judge
+
+
+def _answer_judge(read, missing: str, held: str, not_held: str) -> Judge:
+    """A yes/no answer of the value (`read`); the messages are translated when judging."""
+
+    def judge(value, previous):
+        answer = read(value or _NOTHING)
+        if answer is None:
+            return Evaluation(Verdict.MISSING, _(missing))
+        if answer:
+            return Evaluation(Verdict.MET, _(held))
+        return Evaluation(Verdict.NOT_MET, _(not_held))
+
+    return judge
+
+
+_yes_judge = _answer_judge(
+    operator.attrgetter("yes"),
+    gettext_noop("yes/no not answered"),
+    gettext_noop("answered yes"),
+    gettext_noop("answered no"),
+)
+_task_judge = _answer_judge(
+    operator.attrgetter("task"),
+    gettext_noop("completion of the higher-level task not answered"),
+    gettext_noop("higher-level task completed"),
+    gettext_noop("higher-level task not completed"),
+)
+
+
+def _trend_judge(holds) -> Judge:
+    def judge(value, previous):
+        number = (value or _NOTHING).number
+        if number is None:
+            return Evaluation(Verdict.MISSING, _("no figure reported"))
+        before = (previous or _NOTHING).number
+        if before is None:
+            return Evaluation(
+                Verdict.MET, _("no previous-year figure to compare with; counted as met")
+            )
+        shown = {"previous": fmt(before), "value": fmt(number)}
+        if holds(number, before):
+            return Evaluation(
+                Verdict.MET, _("%(previous)s → %(value)s: stable or improving") % shown
+            )
+        return Evaluation(
+            Verdict.NOT_MET, _("%(previous)s → %(value)s: worse than the previous year") % shown
+        )
+
+    return judge
+
+
+def _not_applicable_judge(value, previous) -> Evaluation:
+    return Evaluation(Verdict.NOT_APPLICABLE, _("no target for this kind of region"))
+
+
+def _variant_judge(prefix: str, inner: Judge) -> Judge:
+    def judge(value, previous):
+        result = inner(value, previous)
+        return Evaluation(result.verdict, prefix + result.reason)
+
+    return judge
+
+
+def _all_judge(terms: tuple[Judge, ...]) -> Judge:
+    def judge(value, previous):
+        return _combine_all([term(value, previous) for term in terms])
+
+    return judge
+
+
+def _any_judge(terms: tuple[Judge, ...]) -> Judge:
+    def judge(value, previous):
+        return _combine_any([term(value, previous) for term in terms])
+
+    return judge
 
 
 def _join(results: list[Evaluation]) -> str:
-    return _("; ").join(r.reason for r in results)
+    return _("; ").join([r.reason for r in results])
 
 
 def _combine_all(results: list[Evaluation]) -> Evaluation:
-    relevant = [r for r in results if r.verdict != Verdict.NOT_APPLICABLE]
-    if not relevant:
-        return Evaluation(Verdict.NOT_APPLICABLE, _join(results))
+    """All terms must hold: the failures if any (not met before missing), else every reason.
+    Terms without a target for the region do not count; with none left, neither does the rule."""
+    verdicts = {r.verdict for r in results}
     for verdict in (Verdict.NOT_MET, Verdict.MISSING):
-        failing = [r for r in relevant if r.verdict == verdict]
-        if failing:
-            return Evaluation(verdict, _join(failing))
-    return Evaluation(Verdict.MET, _join(relevant))
+        if verdict in verdicts:
+            return Evaluation(verdict, _join([r for r in results if r.verdict is verdict]))
+    if Verdict.MET in verdicts:
+        return Evaluation(
+            Verdict.MET, _join([r for r in results if r.verdict is not Verdict.NOT_APPLICABLE])
+        )
+    return Evaluation(Verdict.NOT_APPLICABLE, _join(results))
 
 
 def _combine_any(results: list[Evaluation]) -> Evaluation:
-    relevant = [r for r in results if r.verdict != Verdict.NOT_APPLICABLE]
-    if not relevant:
-        return Evaluation(Verdict.NOT_APPLICABLE, _join(results))
-    met = [r for r in relevant if r.verdict == Verdict.MET]
-    if met:
-        return Evaluation(Verdict.MET, met[0].reason)
-    missing = [r for r in relevant if r.verdict == Verdict.MISSING]
-    if missing:
-        return Evaluation(Verdict.MISSING, _join(missing))
-    return Evaluation(Verdict.NOT_MET, _join(relevant))
+    """One term must hold: the first that does; else the missing ones, else every failure."""
+    verdicts = {r.verdict for r in results}
+    if Verdict.MET in verdicts:
+        return next(r for r in results if r.verdict is Verdict.MET)
+    if Verdict.MISSING in verdicts:
+        return Evaluation(
+            Verdict.MISSING, _join([r for r in results if r.verdict is Verdict.MISSING])
+        )
+    if Verdict.NOT_MET in verdicts:
+        return Evaluation(
+            Verdict.NOT_MET, _join([r for r in results if r.verdict is not Verdict.NOT_APPLICABLE])
+        )
+    return Evaluation(Verdict.NOT_APPLICABLE, _join(results))
+
+
+def uses_previous_year(rule: Rule) -> bool:
+    """Whether judging the rule reads the previous year's figure (a trend term)."""
+    match rule:
+        case Trend():
+            return True
+        case AllOf(terms) | AnyOf(terms):
+            return any(uses_previous_year(t) for t in terms)
+        case Variants(branches):
+            return any(uses_previous_year(r) for _s, r in branches)
+    return False
 
 
 # ---------------------------------------------------------------------------- applicability

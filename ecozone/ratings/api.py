@@ -7,7 +7,7 @@ from ecozone.accounts import permissions as scope
 from ecozone.indicators.models import IndicatorSystem
 from ecozone.indicators.states import EditionStatus
 from ecozone.ratings import engine, queries
-from ecozone.ratings.inputs import indicator_inputs
+from ecozone.ratings.inputs import indicator_definitions
 from ecozone.ratings.models import Reexamination, Scheme
 from ecozone.ratings.serialization import build_input, card_to_json
 from ecozone.ratings.states import SchemeStatus
@@ -38,7 +38,7 @@ def simulate(request, payload: dict = Body(...)):  # noqa: B008 - ninja's way to
     try:
         data = build_input(
             payload,
-            indicator_inputs([edition.pk])[edition.pk],
+            indicator_definitions([edition.pk])[edition.pk],
             engine.SchemeSettings.from_dict(scheme.settings),
         )
         card = engine.compute(data)

@@ -10,9 +10,14 @@ No Django model is imported here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
+from types import MappingProxyType
+from typing import NamedTuple
 
+from ecozone.core.batch import collector_paused
 from ecozone.core.i18n import gettext as _
 from ecozone.core.i18n import translations_cached
 from ecozone.indicators.rules import (
@@ -22,9 +27,11 @@ from ecozone.indicators.rules import (
     Rule,
     Verdict,
     applies_to,
-    evaluate,
+    compile_rule,
     fmt,
     numeric_threshold,
+    required_inputs,
+    uses_previous_year,
 )
 
 ZERO, ONE, HALF = Decimal(0), Decimal(1), Decimal("0.5")
@@ -180,8 +187,9 @@ class SchemeSettings:
         return settings
 
 
-@dataclass(frozen=True)
-class IndicatorInput:
+class IndicatorDef(NamedTuple):
+    """One indicator of the edition, as the engine needs it (shared by every zone)."""
+
     code: str
     name: str
     attribute: str  # binding / reference
@@ -189,7 +197,10 @@ class IndicatorInput:
     scope: str
     condition: str
     rule: Rule
-    values: dict[int, Reported]  # by year; the year before the period is used for trends
+
+
+# What a zone reported: indicator code → year → value (the year before the period for trends).
+Values = Mapping[str, Mapping[int, Reported]]
 
 
 @dataclass(frozen=True)
@@ -197,22 +208,24 @@ class RatingInput:
     scheme: SchemeSettings
     region: RegionFacts
     period: tuple[int, ...]
-    indicators: tuple[IndicatorInput, ...]
+    indicators: tuple[IndicatorDef, ...]
+    values: Values = field(default_factory=dict)
     work: dict[str, tuple[Decimal, ...]] = field(default_factory=dict)
     features: tuple[Decimal, ...] = ()
     vetoes: tuple[str, ...] = ()
     bars: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class YearScore:
+class YearScore(NamedTuple):
     verdict: str
     score: Decimal
     reason: str
 
 
-@dataclass(frozen=True)
-class IndicatorScore:
+NO_YEARS: Mapping[int, YearScore] = MappingProxyType({})
+
+
+class IndicatorScore(NamedTuple):
     code: str
     name: str
     attribute: str
@@ -221,7 +234,7 @@ class IndicatorScore:
     score: Decimal = ZERO
     weight: Decimal = ZERO
     points: Decimal = ZERO
-    years: dict[int, YearScore] = field(default_factory=dict)
+    years: Mapping[int, YearScore] = NO_YEARS
 
 
 @dataclass(frozen=True)
@@ -291,29 +304,154 @@ def validate(data: RatingInput) -> None:
 
 # ---------------------------------------------------------------------------- scoring
 
+_NOTHING = Reported()
+_NO_VALUES: Mapping[int, Reported] = MappingProxyType({})
+_MEMO_LIMIT = 4096  # judgements remembered per rule (bounds memory on varied data)
 
-def _year_score(indicator: IndicatorInput, year: int, data: RatingInput) -> YearScore:
-    value = indicator.values.get(year)
-    previous = indicator.values.get(year - 1)
-    result = evaluate(indicator.rule, value, previous, data.region)
-    if result.verdict == Verdict.MET:
-        return YearScore(Verdict.MET, ONE, result.reason)
-    if result.verdict == Verdict.NOT_APPLICABLE:
-        return YearScore(Verdict.NOT_APPLICABLE, ZERO, result.reason)
-    if result.verdict == Verdict.MISSING:
-        return YearScore(
-            Verdict.NOT_MET, ZERO, _("not reported: %(reason)s") % {"reason": result.reason}
+
+class _Item:
+    """One indicator prepared for one kind of region and one period: applicability, weight, and
+    its yearly judgements, remembered by the parts of the value the rule reads (identical answers
+    are judged once; the reasons are in the language active while computing)."""
+
+    __slots__ = (
+        "applicable",
+        "count",
+        "definition",
+        "held_share",
+        "latest",
+        "memo",
+        "period",
+        "points_per_score",
+        "process",
+        "read",
+        "row",
+        "rule_judge",
+        "threshold",
+        "tolerance",
+        "trend",
+        "weight",
+    )
+
+    def __init__(self, definition: IndicatorDef, region: RegionFacts, period, scheme, memos: dict):
+        self.definition = d = definition
+        self.period, self.latest, self.count = period, period[-1], Decimal(len(period))
+        self.rule_judge = compile_rule(d.rule, region)
+        applies = applies_to(d.scope, d.condition, region)
+        verdict, reason = self.rule_judge(None, None)
+        self.applicable = applies and verdict != Verdict.NOT_APPLICABLE
+        # The row of an indicator that does not count here; when it applies to this kind of
+        # region but its rule sets no target for it, every year shows why.
+        years: Mapping[int, YearScore] = NO_YEARS
+        if applies and not self.applicable:
+            years = dict.fromkeys(period, YearScore(Verdict.NOT_APPLICABLE, ZERO, reason))
+        self.row = IndicatorScore(d.code, d.name, d.attribute, d.kind, False, years=years)
+        self.weight = self.points_per_score = ZERO
+        # A year's answer is remembered by what the rule reads of it (and, for a trend, by the
+        # previous year's figure).
+        self.read = attrgetter(*sorted(required_inputs(d.rule)))
+        self.trend = uses_previous_year(d.rule)
+        # Stability: the share of years held, for each number of years held.
+        self.process = d.kind == "process"
+        self.held_share = [Decimal(n) / self.count for n in range(len(period) + 1)]
+        # Partial credit for a missed year: annual-task indicators with a single numeric target.
+        self.threshold: Compare | None = None
+        if d.kind == "annual":
+            self.threshold = numeric_threshold(d.rule, region)
+        self.tolerance = scheme.tolerance
+        # Shared by every plan judging the same rule the same way (regions the rule does not
+        # tell apart, other periods).
+        self.memo: dict = memos.setdefault((self.rule_judge, self.threshold, self.tolerance), {})
+
+    def score(self, by_year: Mapping[int, Reported]) -> tuple[IndicatorScore, int]:
+        """The indicator's row over the period, and its longest run of years not met."""
+        met, not_met = Verdict.MET, Verdict.NOT_MET
+        memo, read, get, trend = self.memo, self.read, by_year.get, self.trend
+        years = {}
+        total, held, run, longest = ZERO, 0, 0, 0
+        previous = None
+        for year in self.period:
+            value = get(year)
+            if trend:
+                previous = get(year - 1)
+                key = (read(value or _NOTHING), (previous or _NOTHING).number)
+            else:
+                key = read(value or _NOTHING)
+            judged = memo.get(key)
+            if judged is None:
+                judged = self._year_score(value, previous)
+                if len(memo) < _MEMO_LIMIT:
+                    memo[key] = judged
+            years[year] = judged
+            verdict = judged.verdict
+            if verdict is met:
+                held += 1
+                run = 0
+            elif verdict is not_met:
+                run += 1
+                if run > longest:
+                    longest = run
+            total += judged.score
+        if self.process:
+            score = self.held_share[held] if years[self.latest].verdict is met else ZERO
+        else:
+            score = total / self.count
+        d = self.definition
+        row = IndicatorScore(
+            d.code,
+            d.name,
+            d.attribute,
+            d.kind,
+            True,
+            score,
+            self.weight,
+            self.points_per_score * score,
+            years,
         )
-    score = ZERO
-    threshold = numeric_threshold(indicator.rule, data.region)
-    if (
-        indicator.kind == "annual"
-        and threshold is not None
-        and value is not None
-        and value.number is not None
+        return row, longest
+
+    def _year_score(self, value: Reported | None, previous: Reported | None) -> YearScore:
+        verdict, reason = self.rule_judge(value, previous)
+        if verdict == Verdict.MET:
+            return YearScore(Verdict.MET, ONE, reason)
+        if verdict == Verdict.NOT_APPLICABLE:
+            return YearScore(Verdict.NOT_APPLICABLE, ZERO, reason)
+        if verdict == Verdict.MISSING:
+            return YearScore(
+                Verdict.NOT_MET, ZERO, _("not reported: %(reason)s") % {"reason": reason}
+            )
+        number = (value or _NOTHING).number
+        score = ZERO
+        if self.threshold is not None and number is not None:
+            score = _partial_credit(self.threshold, number, self.tolerance)
+        return YearScore(Verdict.NOT_MET, score, reason)
+
+
+class _Plan:
+    """Every indicator of an edition prepared for one kind of region and one period, with
+    Part A's weights."""
+
+    def __init__(
+        self, indicators: tuple[IndicatorDef, ...], region: RegionFacts, period, scheme, memos
     ):
-        score = _partial_credit(threshold, value.number, data.scheme.tolerance)
-    return YearScore(Verdict.NOT_MET, score, result.reason)
+        self.indicators = indicators
+        self.items = [_Item(d, region, period, scheme, memos) for d in indicators]
+        applicable = [i for i in self.items if i.applicable]
+        classes: dict[str, list[_Item]] = {"binding": [], "reference": []}
+        for item in applicable:
+            classes.setdefault(item.definition.attribute, []).append(item)
+        shares = {"binding": scheme.binding_share, "reference": scheme.reference_share}
+        if not classes["binding"]:
+            shares = {"binding": ZERO, "reference": ONE}
+        elif not classes["reference"]:
+            shares = {"binding": ONE, "reference": ZERO}
+        for attribute, members in classes.items():
+            own = [scheme.weights.get(m.definition.code, ONE) for m in members]
+            total = sum(own, ZERO)
+            for member, weight in zip(members, own, strict=True):
+                member.weight = shares.get(attribute, ZERO) * weight / total if total else ZERO
+                member.points_per_score = scheme.part_a_max * member.weight
+        self.weight_sum = sum((i.weight for i in applicable), ZERO)
 
 
 def _partial_credit(threshold: Compare, number: Decimal, tolerance: Decimal) -> Decimal:
@@ -330,86 +468,21 @@ def _partial_credit(threshold: Compare, number: Decimal, tolerance: Decimal) -> 
     return max(ZERO, ONE - max(shortfall, ZERO) / (tolerance * abs(target)))
 
 
-def _indicator_scores(data: RatingInput) -> list[IndicatorScore]:
+def _indicator_scores(data: RatingInput, plan: _Plan) -> tuple[list[IndicatorScore], dict]:
+    """Each indicator's yearly verdicts and score; also, for each applicable binding indicator,
+    its longest run of consecutive years not met (for the rules)."""
+    values = data.values
     scored = []
-    for indicator in data.indicators:
-        applicable = applies_to(indicator.scope, indicator.condition, data.region)
-        years = (
-            {year: _year_score(indicator, year, data) for year in data.period} if applicable else {}
-        )
-        if applicable and any(y.verdict == Verdict.NOT_APPLICABLE for y in years.values()):
-            applicable = False
-        if not applicable:
-            scored.append(
-                IndicatorScore(
-                    indicator.code,
-                    indicator.name,
-                    indicator.attribute,
-                    indicator.kind,
-                    False,
-                    years=years,
-                )
-            )
-            continue
-        count = Decimal(len(data.period))
-        if indicator.kind == "process":
-            latest = years[data.period[-1]]
-            held = sum(1 for y in years.values() if y.verdict == Verdict.MET)
-            score = ZERO if latest.verdict != Verdict.MET else Decimal(held) / count
-        else:
-            score = sum((y.score for y in years.values()), ZERO) / count
-        scored.append(
-            IndicatorScore(
-                indicator.code,
-                indicator.name,
-                indicator.attribute,
-                indicator.kind,
-                True,
-                score,
-                years=years,
-            )
-        )
-    return _weighted(scored, data.scheme)
-
-
-def _weighted(scored: list[IndicatorScore], scheme: SchemeSettings) -> list[IndicatorScore]:
-    classes = {"binding": [], "reference": []}
-    for item in scored:
-        if item.applicable:
-            classes.setdefault(item.attribute, []).append(item)
-    shares = {"binding": scheme.binding_share, "reference": scheme.reference_share}
-    if not classes["binding"]:
-        shares = {"binding": ZERO, "reference": ONE}
-    elif not classes["reference"]:
-        shares = {"binding": ONE, "reference": ZERO}
-    weights: dict[str, Decimal] = {}
-    for attribute, members in classes.items():
-        own = {m.code: scheme.weights.get(m.code, ONE) for m in members}
-        total = sum(own.values(), ZERO)
-        for member in members:
-            weights[member.code] = (
-                shares.get(attribute, ZERO) * own[member.code] / total if total else ZERO
-            )
-    result = []
-    for item in scored:
+    runs: dict[str, int] = {}
+    for item in plan.items:
         if not item.applicable:
-            result.append(item)
+            scored.append(item.row)
             continue
-        weight = weights[item.code]
-        result.append(
-            IndicatorScore(
-                item.code,
-                item.name,
-                item.attribute,
-                item.kind,
-                True,
-                item.score,
-                weight,
-                scheme.part_a_max * weight * item.score,
-                item.years,
-            )
-        )
-    return result
+        row, longest = item.score(values.get(item.definition.code) or _NO_VALUES)
+        if row.attribute == "binding":
+            runs[row.code] = longest
+        scored.append(row)
+    return scored, runs
 
 
 def _mean_trimmed(scores: tuple[Decimal, ...], trim_from: int) -> Decimal:
@@ -421,30 +494,39 @@ def _mean_trimmed(scores: tuple[Decimal, ...], trim_from: int) -> Decimal:
     return sum(ordered, ZERO) / Decimal(len(ordered))
 
 
-def _consecutive_misses(item: IndicatorScore, period: tuple[int, ...]) -> int:
-    longest = run = 0
-    for year in period:
-        run = run + 1 if item.years[year].verdict == Verdict.NOT_MET else 0
-        longest = max(longest, run)
-    return longest
-
-
 def compute(data: RatingInput) -> ScoreCard:
-    with translations_cached():
-        return _compute(data)
+    """The score card of one zone."""
+    return compute_all([data])[0]
 
 
-def _compute(data: RatingInput) -> ScoreCard:
-    validate(data)
+def compute_all(inputs: Iterable[RatingInput]) -> list[ScoreCard]:
+    """The score cards of many zones; zones of the same kind of region on the same edition and
+    scheme share their prepared indicators (and the judgements of identical answers)."""
+    plans: dict[tuple, _Plan] = {}
+    memos: dict[tuple, dict] = {}
+    cards = []
+    with translations_cached(), collector_paused():
+        for data in inputs:
+            validate(data)
+            key = (id(data.indicators), id(data.scheme), data.region, data.period)
+            plan = plans.get(key)
+            if plan is None or plan.indicators is not data.indicators:
+                plan = plans[key] = _Plan(
+                    data.indicators, data.region, data.period, data.scheme, memos
+                )
+            cards.append(_compute(data, plan))
+    return cards
+
+
+def _compute(data: RatingInput, plan: _Plan) -> ScoreCard:
     scheme = data.scheme
-    indicators = _indicator_scores(data)
-    weight_sum = sum((i.weight for i in indicators if i.applicable), ZERO)
+    indicators, runs = _indicator_scores(data, plan)
     part_a = ZERO
-    if weight_sum:
+    if plan.weight_sum:
         part_a = (
             scheme.part_a_max
             * sum((i.weight * i.score for i in indicators if i.applicable), ZERO)
-            / weight_sum
+            / plan.weight_sum
         )
     work = {
         w.code: _mean_trimmed(data.work.get(w.code, ()), scheme.trim_from)
@@ -456,7 +538,7 @@ def _compute(data: RatingInput) -> ScoreCard:
         Decimal("0.1"), rounding=ROUND_HALF_UP
     )
     stars = next((s for s, minimum in scheme.thresholds if total >= minimum), 0)
-    rules = _rules(data, indicators)
+    rules = _rules(data, indicators, runs)
     final = stars
     if any(r.effect == REVOKE for r in rules):
         final = 0
@@ -467,7 +549,7 @@ def _compute(data: RatingInput) -> ScoreCard:
     )
 
 
-def _rules(data: RatingInput, indicators: list[IndicatorScore]) -> list[RuleHit]:
+def _rules(data: RatingInput, indicators: list[IndicatorScore], runs: dict) -> list[RuleHit]:
     scheme = data.scheme
     names = dict(scheme.veto_items) | dict(scheme.bar_items)
     hits = [
@@ -476,9 +558,11 @@ def _rules(data: RatingInput, indicators: list[IndicatorScore]) -> list[RuleHit]
     ]
     latest = data.period[-1]
     for item in indicators:
-        if not item.applicable or item.attribute != "binding":
+        if item.code not in runs:  # not an applicable binding indicator
             continue
-        misses = _consecutive_misses(item, data.period)
+        misses = runs[item.code]
+        if not misses:
+            continue
         label = f"{item.code} {item.name}"
         if misses >= scheme.revoke_after_failures:
             hits.append(

@@ -7,27 +7,35 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import TextField
+from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
+from ecozone.core.batch import collector_paused
 from ecozone.indicators.models import Indicator, IndicatorSystem
-from ecozone.indicators.rules import Reported, parse_rule
-from ecozone.ratings.engine import IndicatorInput, RatingInput, SchemeSettings
+from ecozone.indicators.rules import (
+    RegionFacts,
+    Reported,
+    applies_to,
+    parse_rule,
+    uses_previous_year,
+)
+from ecozone.ratings.engine import IndicatorDef, RatingInput, SchemeSettings
 from ecozone.ratings.models import ExpertAssignment, FeatureItem, RecordedItem, Reexamination
 from ecozone.ratings.states import ItemStatus, RecordKind
 from ecozone.reporting.models import AnnualReport, ReportValue
 from ecozone.reporting.queries import region_facts
 
 
-def indicator_inputs(system_ids) -> dict[int, list[IndicatorInput]]:
-    by_system: dict[int, list[IndicatorInput]] = defaultdict(list)
+def indicator_definitions(system_ids) -> dict[int, tuple[IndicatorDef, ...]]:
+    """The indicators of each edition in catalogue order, as the engine reads them."""
+    by_system: dict[int, list[IndicatorDef]] = defaultdict(list)
     for i in Indicator.objects.filter(system_id__in=set(system_ids)).order_by("position"):
         by_system[i.system_id].append(
-            IndicatorInput(
-                i.code, i.name, i.attribute, i.kind, i.scope, i.condition, parse_rule(i.rule), {}
+            IndicatorDef(
+                i.code, i.name, i.attribute, i.kind, i.scope, i.condition, parse_rule(i.rule)
             )
         )
-    return by_system
+    return {pk: tuple(indicators) for pk, indicators in by_system.items()}
 
 
 def period_for(
@@ -39,31 +47,76 @@ def period_for(
     return list(range(first, campaign_year))
 
 
-def load_values(region_ids, years, *, accepted_only: bool) -> tuple[dict, dict]:
-    """(values[region][code][year] → Reported, edition[region][year] → system id)."""
+def _reports(region_ids, years, accepted_only: bool):
     reports = AnnualReport.objects.filter(region_id__in=region_ids, year__in=years)
-    if accepted_only:
-        reports = reports.filter(status="accepted")
+    return reports.filter(status="accepted") if accepted_only else reports
+
+
+def load_values(zones: list[Reexamination], *, accepted_only: bool) -> tuple[dict, dict, dict]:
+    """Read what the zones' scoring needs, and nothing more: the values of the period years for
+    the indicators that apply to each kind of region, and the year before the period only for
+    indicators judged on a trend.
+
+    Returns (values[region][code][year] → Reported, edition[region][year] → system id,
+    definitions[system id] → indicators).
+    """
+    region_ids = {z.designation.region_id for z in zones}
+    period_years = {y for z in zones for y in z.period}
+    before_years = {min(z.period) - 1 for z in zones if z.period} - period_years
     editions: dict[int, dict[int, int]] = defaultdict(dict)
     where: dict[int, tuple[int, int]] = {}
-    for report_id, region_id, year, system_id in reports.values_list(
-        "pk", "region_id", "year", "system_id"
-    ):
+    for report_id, region_id, year, system_id in _reports(
+        region_ids, period_years | before_years, accepted_only
+    ).values_list("pk", "region_id", "year", "system_id"):
         editions[region_id][year] = system_id
         where[report_id] = (region_id, year)
+    default = IndicatorSystem.objects.filter(is_default=True).values_list("pk", flat=True).first()
+    scoring = {_scoring_edition(z, editions, default) for z in zones}
     systems = {s for by_year in editions.values() for s in by_year.values()}
-    codes = dict(Indicator.objects.filter(system_id__in=systems).values_list("pk", "code"))
+    definitions = indicator_definitions(scoring | systems)
+    trend_codes = {
+        d.code for pk in scoring for d in definitions.get(pk, ()) if uses_previous_year(d.rule)
+    }
+    rows = list(
+        Indicator.objects.filter(system_id__in=systems).values_list(
+            "pk", "code", "scope", "condition"
+        )
+    )
+    codes = {pk: code for pk, code, _scope, _condition in rows}
+    # Regions by what decides applicability (level and coastal), one read for each kind.
+    kinds: dict[RegionFacts, set[int]] = defaultdict(set)
+    for zone in zones:
+        region = zone.designation.region
+        kinds[RegionFacts(region.level, coastal=region.coastal)].add(region.pk)
     values: dict = defaultdict(lambda: defaultdict(dict))
+    seen: dict[tuple, Reported] = {}  # identical answers share one object
+    for facts, regions in kinds.items():
+        applicable = [
+            pk for pk, _code, scope, condition in rows if applies_to(scope, condition, facts)
+        ]
+        wanted = Q(
+            report__in=_reports(regions, period_years, accepted_only), indicator_id__in=applicable
+        )
+        if before_years and trend_codes:
+            wanted |= Q(
+                report__in=_reports(regions, before_years, accepted_only),
+                indicator_id__in=[pk for pk in applicable if codes[pk] in trend_codes],
+            )
+        _read_values(wanted, where, codes, values, seen)
+    return values, editions, definitions
+
+
+def _read_values(wanted: Q, where: dict, codes: dict, values: dict, seen: dict) -> None:
     # No joins: reports and indicators are resolved in Python (this read dominates computing).
     # The figure is read as text and parsed here: cheaper than the backend's decimal converter.
     # The SQL is Django's (portable); rows are read with a plain cursor, skipping model machinery.
     query = (
-        ReportValue.objects.filter(report__in=reports)
+        ReportValue.objects.filter(wanted)
+        .order_by()  # the model orders by region and position: a join and a sort not needed here
         .annotate(figure=Cast("number", TextField()))
         .values_list("report_id", "indicator_id", "figure", "task", "yes", "state")
     )
     sql, params = query.query.sql_with_params()
-    seen: dict[tuple, Reported] = {}  # identical answers share one object
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(50000):
@@ -79,7 +132,13 @@ def load_values(region_ids, years, *, accepted_only: bool) -> tuple[dict, dict]:
                         state or None,
                     )
                 values[region_id][codes[indicator_id]][year] = value
-    return values, editions
+
+
+def _scoring_edition(zone, editions: dict, default: int | None) -> int | None:
+    """The edition a zone is scored on: the one it reported in for the period's last year."""
+    if not zone.period:
+        return default
+    return editions[zone.designation.region_id].get(max(zone.period), default)
 
 
 def zone_inputs(
@@ -92,15 +151,14 @@ def zone_inputs(
     """RatingInput and edition code for each zone (keyed by position for unsaved zones)."""
     if not zones:
         return {}
-    region_ids = {z.designation.region_id for z in zones}
-    years = {y for z in zones for y in z.period} | {min(z.period) - 1 for z in zones if z.period}
-    values, editions = load_values(region_ids, years, accepted_only=accepted_only)
+    with collector_paused():
+        return _zone_inputs(zones, scheme, accepted_only=accepted_only, with_items=with_items)
+
+
+def _zone_inputs(zones, scheme, *, accepted_only: bool, with_items: bool):
+    values, editions, definitions = load_values(zones, accepted_only=accepted_only)
     default = IndicatorSystem.objects.filter(is_default=True).values_list("pk", flat=True).first()
-    wanted = {
-        editions[z.designation.region_id].get(max(z.period), default) if z.period else default
-        for z in zones
-    }
-    definitions = indicator_inputs(wanted)
+    wanted = {_scoring_edition(z, editions, default) for z in zones}
     codes = dict(IndicatorSystem.objects.filter(pk__in=wanted).values_list("pk", "code"))
     work = defaultdict(lambda: defaultdict(list))
     features = defaultdict(list)
@@ -120,26 +178,13 @@ def zone_inputs(
     result = {}
     for position, zone in enumerate(zones):
         region = zone.designation.region
-        system_id = editions[region.pk].get(max(zone.period), default) if zone.period else default
-        zone_values = values[region.pk]
-        indicators = tuple(
-            IndicatorInput(
-                d.code,
-                d.name,
-                d.attribute,
-                d.kind,
-                d.scope,
-                d.condition,
-                d.rule,
-                dict(zone_values.get(d.code, {})),
-            )
-            for d in definitions[system_id]
-        )
+        system_id = _scoring_edition(zone, editions, default)
         data = RatingInput(
             scheme=scheme,
             region=region_facts(region),
             period=tuple(zone.period),
-            indicators=indicators,
+            indicators=definitions.get(system_id, ()),
+            values=values[region.pk],
             work={code: tuple(scores) for code, scores in work[zone.pk].items()},
             features=tuple(features[zone.pk]),
             vetoes=tuple(vetoes[zone.pk]),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Max
@@ -108,15 +108,14 @@ def early_warning(user, *, programme_code: str = "provincial") -> list[WarningRo
         )
         for w in settings.work_items
     }
-    rows = []
-    for position, zone in enumerate(zones):
-        data, _edition = inputs[-position - 1]
-        data = engine.RatingInput(
-            data.scheme, data.region, data.period, data.indicators, provisional_work
-        )
-        card = engine.compute(data)
-        rows.append(_advise(zone.designation, card, data, settings))
-    return rows
+    provisional = [
+        replace(inputs[-position - 1][0], work=provisional_work) for position in range(len(zones))
+    ]
+    cards = engine.compute_all(provisional)
+    return [
+        _advise(zone.designation, card, data, settings)
+        for zone, card, data in zip(zones, cards, provisional, strict=True)
+    ]
 
 
 def _advise(designation, card: engine.ScoreCard, data: engine.RatingInput, settings) -> WarningRow:

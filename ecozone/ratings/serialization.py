@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from ecozone.indicators.rules import RegionFacts, Reported, RuleSyntaxError, fmt, parse_rule
 from ecozone.ratings.engine import (
-    IndicatorInput,
+    IndicatorDef,
     InputError,
     RatingInput,
     SchemeSettings,
@@ -121,7 +121,7 @@ def codes_of(data, field: str) -> tuple[str, ...]:
 
 
 def build_input(
-    payload: dict, indicators: list[IndicatorInput], scheme: SchemeSettings
+    payload: dict, indicators: tuple[IndicatorDef, ...], scheme: SchemeSettings
 ) -> RatingInput:
     """A RatingInput from a simulator request (or stored inputs) and the edition's indicators."""
     if not isinstance(payload, dict):
@@ -132,24 +132,12 @@ def build_input(
     if not isinstance(work_data, dict):
         raise InputError("work", _("an object keyed by sub-item code"))
     work = {code: numbers_of(scores, f"work.{code}") for code, scores in work_data.items()}
-    filled = tuple(
-        IndicatorInput(
-            i.code,
-            i.name,
-            i.attribute,
-            i.kind,
-            i.scope,
-            i.condition,
-            i.rule,
-            values.get(i.code, {}),
-        )
-        for i in indicators
-    )
     return RatingInput(
         scheme=scheme,
         region=region_of(payload.get("region")),
         period=period_of(payload.get("period")),
-        indicators=filled,
+        indicators=tuple(indicators),
+        values=values,
         work=work,
         features=numbers_of(payload.get("features", []), "features"),
         vetoes=codes_of(payload.get("vetoes", []), "vetoes"),
@@ -157,7 +145,7 @@ def build_input(
     )
 
 
-def indicator_defs(rows: list[dict]) -> list[IndicatorInput]:
+def indicator_defs(rows: list[dict]) -> tuple[IndicatorDef, ...]:
     result = []
     for row in rows:
         try:
@@ -165,7 +153,7 @@ def indicator_defs(rows: list[dict]) -> list[IndicatorInput]:
         except RuleSyntaxError as exc:
             raise InputError(f"indicators.{row['code']}.rule", exc.message) from None
         result.append(
-            IndicatorInput(
+            IndicatorDef(
                 row["code"],
                 row["name"],
                 row["attribute"],
@@ -173,10 +161,9 @@ def indicator_defs(rows: list[dict]) -> list[IndicatorInput]:
                 row["scope"],
                 row["condition"],
                 rule,
-                {},
             )
         )
-    return result
+    return tuple(result)
 
 
 def _json_value(value: Reported) -> dict:
@@ -219,9 +206,9 @@ def input_to_json(
             for i in data.indicators
         ],
         "values": {
-            i.code: {str(y): _json_value(v) for y, v in sorted(i.values.items())}
+            i.code: {str(y): _json_value(v) for y, v in sorted(data.values[i.code].items())}
             for i in data.indicators
-            if i.values
+            if data.values.get(i.code)
         },
         "work": {code: [fmt(s) for s in scores] for code, scores in data.work.items()},
         "features": [fmt(f) for f in data.features],

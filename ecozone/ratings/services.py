@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecozone.accounts.models import Role
+from ecozone.core.batch import collector_paused
 from ecozone.designations.models import Designation
 from ecozone.designations.services import change_designation_status, set_designation_stars
 from ecozone.designations.states import DesignationStatus
@@ -239,12 +240,13 @@ def compute_zones(zones: list[Reexamination], *, job: ComputationJob | None = No
     settings = settings_of(campaign.scheme)
     now = timezone.now()
     done = 0
-    for start in range(0, len(zones), 200):
-        chunk = zones[start : start + 200]
-        inputs = zone_inputs(chunk, settings)
-        for zone in chunk:
+    for start in range(0, len(zones), 500):
+        chunk = zones[start : start + 500]
+        with collector_paused():
+            inputs = zone_inputs(chunk, settings)
+            cards = engine.compute_all([inputs[zone.pk][0] for zone in chunk])
+        for zone, card in zip(chunk, cards, strict=True):
             data, edition = inputs[zone.pk]
-            card = engine.compute(data)
             zone.card = card_to_json(card)
             zone.inputs = input_to_json(
                 data,

@@ -297,3 +297,31 @@ def test_early_warning_lists_provisional_ratings_in_scope(demo, users, client_as
     assert client_as("expert").get("/ratings/early-warning/").status_code == 403
     page = client_as("province_admin").get("/ratings/early-warning/")
     assert len(page.context["rows"]) == 97
+
+
+def test_zone_inputs_read_what_the_scoring_needs_and_nothing_more(demo):
+    from ecozone.indicators.models import Indicator
+    from ecozone.ratings.inputs import zone_inputs
+    from ecozone.reporting.models import AnnualReport, ReportValue
+
+    designation = Designation.objects.get(region__code="330523", programme__code="provincial")
+    report_2022 = AnnualReport.objects.get(region__code="330523", year=2022)
+    # A stray value of an indicator for cities only (a county never reports it).
+    ReportValue.objects.create(
+        report=report_2022,
+        indicator=Indicator.objects.get(system=report_2022.system, code="N19-23"),
+        task=True,
+    )
+    settings = services.settings_of(Scheme.objects.get(code="default"))
+    zone = Reexamination(designation=designation, period=[2021, 2022, 2023])
+    data, edition = zone_inputs([zone], settings, with_items=False)[-1]
+    assert edition == "N19"
+    assert data.region.level == "county" and not data.region.coastal
+    # The year before the period only for indicators judged on a trend.
+    assert sorted(data.values["N19-07a"]) == [2020, 2021, 2022, 2023]
+    assert sorted(data.values["N19-03"]) == [2021, 2022, 2023]
+    assert "N19-23" not in data.values
+    assert not {"N19-23", "N19-24", "N19-31"} & set(data.values)
+    stored = ReportValue.objects.get(report=report_2022, indicator__code="N19-03")
+    assert data.values["N19-03"][2022].number == stored.number
+    assert len(data.indicators) == 52

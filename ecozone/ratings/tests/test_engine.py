@@ -8,7 +8,15 @@ from hypothesis import strategies as st
 
 from ecozone.indicators.rules import RegionFacts, Reported, parse_rule
 from ecozone.ratings.default_scheme import DEFAULT_SCHEME
-from ecozone.ratings.engine import IndicatorInput, InputError, RatingInput, SchemeSettings, compute
+from ecozone.ratings.engine import (
+    IndicatorDef,
+    InputError,
+    RatingInput,
+    SchemeSettings,
+    compute,
+    compute_all,
+)
+from ecozone.ratings.serialization import card_to_json
 
 D = Decimal
 SCHEME = SchemeSettings.from_dict(DEFAULT_SCHEME)
@@ -22,7 +30,7 @@ def ind(code, rule, values, attribute="binding", kind="annual", scope="both", co
         if value is None:
             continue
         parsed[year] = value if isinstance(value, Reported) else Reported(number=D(str(value)))
-    return IndicatorInput(code, code, attribute, kind, scope, condition, parse_rule(rule), parsed)
+    return IndicatorDef(code, code, attribute, kind, scope, condition, parse_rule(rule)), parsed
 
 
 def rate(
@@ -41,7 +49,8 @@ def rate(
             scheme,
             region,
             period,
-            tuple(indicators),
+            tuple(d for d, _values in indicators),
+            {d.code: values for d, values in indicators},
             work,
             tuple(D(str(f)) for f in features),
             tuple(vetoes),
@@ -274,3 +283,62 @@ def test_a_cap_never_raises_and_results_are_deterministic(a, b, c, scores):
     assert capped.stars <= free.stars
     assert capped.stars <= 3
     assert rate(_zone(a, b, c), work=work) == free
+
+
+# ---------------------------------------------------------------------------- many zones at once
+
+zone_regions = st.sampled_from(
+    [
+        COUNTY,
+        RegionFacts(level="county", terrain="山区", coastal=True),
+        RegionFacts(level="city", terrain="平原"),
+    ]
+)
+# Few distinct figures, written in different ways, so that zones share judgements.
+figures = st.sampled_from(["17", "18.0", "20", "20.00", "21.5", "85", "95", "96.5"]).map(D)
+answers = st.one_of(st.none(), st.builds(Reported, number=figures, task=st.booleans()))
+YEARS = (2020, 2021, 2022, 2023)
+CATALOGUE = (
+    ind("B", ">=20", {})[0],
+    ind("T", "task & trend:higher", {})[0],
+    ind("V", "[city] >=95 ; [county] >=85", {})[0],
+    ind("P", ">=20", {}, kind="process")[0],
+    ind("R", "=20", {}, attribute="reference")[0],
+    ind("C", ">=1", {}, attribute="reference", scope="city")[0],
+)
+
+
+@settings(max_examples=40)
+@given(
+    zones=st.lists(
+        st.tuples(
+            zone_regions,
+            st.sampled_from([PERIOD, (2022, 2023)]),
+            st.dictionaries(
+                st.sampled_from([d.code for d in CATALOGUE]),
+                st.dictionaries(st.sampled_from(YEARS), answers),
+            ),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_many_zones_at_once_give_exactly_the_cards_of_one_at_a_time(zones):
+    inputs = [
+        RatingInput(SCHEME, region, period, CATALOGUE, values, {"推进力度": (D(8),)})
+        for region, period, values in zones
+    ]
+    together = [card_to_json(card) for card in compute_all(inputs)]
+    assert together == [card_to_json(compute(data)) for data in inputs]
+
+
+def test_zones_sharing_judgements_keep_their_own_figures():
+    def zone(figure):
+        values = {"B": dict.fromkeys(PERIOD, Reported(number=D(figure)))}
+        return RatingInput(SCHEME, COUNTY, PERIOD, CATALOGUE, values)
+
+    first, second = zone(18), zone(19)
+    cards = compute_all([first, second, first])
+    reasons = [by_code(card)["B"].years[2023].reason for card in cards]
+    assert reasons == ["18 未达到 ≥ 20", "19 未达到 ≥ 20", "18 未达到 ≥ 20"]
+    assert [by_code(card)["B"].score for card in cards] == [D("0.5"), D("0.75"), D("0.5")]
