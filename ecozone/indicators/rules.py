@@ -133,10 +133,11 @@ def _wrap(term: Rule) -> str:
     return f"({term})" if isinstance(term, AllOf | AnyOf) else str(term)
 
 
+@lru_cache(maxsize=65536)
 def fmt(number: Decimal) -> str:
-    """A decimal as people write it: 20, 0.7, 93.25 (never 2E+1)."""
-    text = format(number.normalize(), "f")
-    return text
+    """A decimal as people write it: 20, 0.7, 93.25 (never 2E+1). Equal decimals are written
+    alike (20 and 20.0 both as 20), so remembering the text of each value is safe."""
+    return format(number.normalize(), "f")
 
 
 # ---------------------------------------------------------------------------- selectors
@@ -582,8 +583,14 @@ def _variant_judge(prefix: str, inner: Judge) -> Judge:
 
 
 def _all_judge(terms: tuple[Judge, ...]) -> Judge:
+    met = Verdict.MET
+
     def judge(value, previous):
-        return _combine_all([term(value, previous) for term in terms])
+        results = [term(value, previous) for term in terms]
+        for result in results:
+            if result.verdict is not met:
+                return _combine_all(results)
+        return Evaluation(met, _join(results))  # every term met: the common case
 
     return judge
 

@@ -326,6 +326,7 @@ class _Item:
         "process",
         "read",
         "row",
+        "rows",
         "rule_judge",
         "threshold",
         "tolerance",
@@ -362,9 +363,24 @@ class _Item:
         # Shared by every plan judging the same rule the same way (regions the rule does not
         # tell apart, other periods).
         self.memo: dict = memos.setdefault((self.rule_judge, self.threshold, self.tolerance), {})
+        # Rules reading only yes/no, task and state answers see few distinct periods: their
+        # whole rows are remembered too (by the period's answers; this plan's weight).
+        self.rows: dict | None = None
+        if "number" not in required_inputs(d.rule):
+            self.rows = {}
 
     def score(self, by_year: Mapping[int, Reported]) -> tuple[IndicatorScore, int]:
         """The indicator's row over the period, and its longest run of years not met."""
+        if self.rows is not None:  # answers without figures: few combinations over a period
+            read, get = self.read, by_year.get
+            answers = tuple([read(get(year) or _NOTHING) for year in self.period])
+            found = self.rows.get(answers)
+            if found is None:
+                found = self.rows[answers] = self._score(by_year)
+            return found
+        return self._score(by_year)
+
+    def _score(self, by_year: Mapping[int, Reported]) -> tuple[IndicatorScore, int]:
         met, not_met = Verdict.MET, Verdict.NOT_MET
         memo, read, get, trend = self.memo, self.read, by_year.get, self.trend
         years = {}
@@ -412,11 +428,11 @@ class _Item:
 
     def _year_score(self, value: Reported | None, previous: Reported | None) -> YearScore:
         verdict, reason = self.rule_judge(value, previous)
-        if verdict == Verdict.MET:
+        if verdict is Verdict.MET:
             return YearScore(Verdict.MET, ONE, reason)
-        if verdict == Verdict.NOT_APPLICABLE:
+        if verdict is Verdict.NOT_APPLICABLE:
             return YearScore(Verdict.NOT_APPLICABLE, ZERO, reason)
-        if verdict == Verdict.MISSING:
+        if verdict is Verdict.MISSING:
             return YearScore(
                 Verdict.NOT_MET, ZERO, _("not reported: %(reason)s") % {"reason": reason}
             )

@@ -119,9 +119,13 @@ def _read_values(wanted: Q, where: dict, codes: dict, values: dict, seen: dict) 
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        report = by_code = year = None
         while rows := cursor.fetchmany(50000):
             for report_id, indicator_id, figure, task, yes, state in rows:
-                region_id, year = where[report_id]
+                if report_id != report:  # rows mostly come report by report
+                    report = report_id
+                    region_id, year = where[report_id]
+                    by_code = values[region_id]
                 key = (figure, task, yes, state)
                 value = seen.get(key)
                 if value is None:
@@ -131,7 +135,7 @@ def _read_values(wanted: Q, where: dict, codes: dict, values: dict, seen: dict) 
                         None if yes is None else bool(yes),
                         state or None,
                     )
-                values[region_id][codes[indicator_id]][year] = value
+                by_code[codes[indicator_id]][year] = value
 
 
 def _scoring_edition(zone, editions: dict, default: int | None) -> int | None:
@@ -164,17 +168,26 @@ def _zone_inputs(zones, scheme, *, accepted_only: bool, with_items: bool):
     features = defaultdict(list)
     vetoes, bars = defaultdict(list), defaultdict(list)
     if with_items:
-        for assignment in ExpertAssignment.objects.filter(
-            zone__in=zones, submitted_at__isnull=False
-        ).order_by("pk"):
-            for code, score in assignment.scores.items():
-                work[assignment.zone_id][code].append(Decimal(score))
-        for item in FeatureItem.objects.filter(zone__in=zones, status=ItemStatus.APPROVED).order_by(
-            "pk"
+        ids = [z.pk for z in zones if z.pk is not None]
+        for zone_id, scores in (
+            ExpertAssignment.objects.filter(zone_id__in=ids, submitted_at__isnull=False)
+            .order_by("pk")
+            .values_list("zone_id", "scores")
         ):
-            features[item.zone_id].append(item.points)
-        for item in RecordedItem.objects.filter(zone__in=zones).order_by("pk"):
-            (vetoes if item.kind == RecordKind.VETO else bars)[item.zone_id].append(item.code)
+            for code, score in scores.items():
+                work[zone_id][code].append(Decimal(score))
+        for zone_id, points in (
+            FeatureItem.objects.filter(zone_id__in=ids, status=ItemStatus.APPROVED)
+            .order_by("pk")
+            .values_list("zone_id", "points")
+        ):
+            features[zone_id].append(points)
+        for zone_id, kind, code in (
+            RecordedItem.objects.filter(zone_id__in=ids)
+            .order_by("pk")
+            .values_list("zone_id", "kind", "code")
+        ):
+            (vetoes if kind == RecordKind.VETO else bars)[zone_id].append(code)
     result = {}
     for position, zone in enumerate(zones):
         region = zone.designation.region
