@@ -8,6 +8,7 @@ computed, and the simulator and the campaigns share one parser.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -217,8 +218,10 @@ def input_to_json(
     }
 
 
+@lru_cache(maxsize=65536)
 def q(value: Decimal, places: str) -> str:
-    """Rounded half-up to `places`, written without trailing zeros ("1", "0.75", "62.43")."""
+    """Rounded half-up to `places`, written without trailing zeros ("1", "0.75", "62.43").
+    Remembered: a campaign's cards repeat the same yearly scores thousands of times."""
     return fmt(value.quantize(Decimal(places), rounding=ROUND_HALF_UP))
 
 

@@ -245,16 +245,16 @@ def compute_zones(zones: list[Reexamination], *, job: ComputationJob | None = No
         with collector_paused():
             inputs = zone_inputs(chunk, settings)
             cards = engine.compute_all([inputs[zone.pk][0] for zone in chunk])
-        for zone, card in zip(chunk, cards, strict=True):
-            data, edition = inputs[zone.pk]
-            zone.card = card_to_json(card)
-            zone.inputs = input_to_json(
-                data,
-                edition=edition,
-                scheme_code=campaign.scheme.code,
-                scheme_settings=campaign.scheme.settings,
-            )
-            zone.total, zone.stars, zone.computed_at = card.total, card.stars, now
+            for zone, card in zip(chunk, cards, strict=True):
+                data, edition = inputs[zone.pk]
+                zone.card = card_to_json(card)
+                zone.inputs = input_to_json(
+                    data,
+                    edition=edition,
+                    scheme_code=campaign.scheme.code,
+                    scheme_settings=campaign.scheme.settings,
+                )
+                zone.total, zone.stars, zone.computed_at = card.total, card.stars, now
         with transaction.atomic():
             Reexamination.objects.bulk_update(
                 chunk, ["card", "inputs", "total", "stars", "computed_at"]
