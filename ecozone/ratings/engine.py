@@ -376,7 +376,9 @@ class _Item:
             answers = tuple([read(get(year) or _NOTHING) for year in self.period])
             found = self.rows.get(answers)
             if found is None:
-                found = self.rows[answers] = self._score(by_year)
+                found = self._score(by_year)
+                if len(self.rows) < _MEMO_LIMIT:
+                    self.rows[answers] = found
             return found
         return self._score(by_year)
 
