@@ -389,6 +389,37 @@ def required_states(rule: Rule) -> list[str]:
     return []
 
 
+def describe_target(rule: Rule, region: RegionFacts) -> str:
+    """What the rule asks of this kind of region, in words (for advice to a zone)."""
+    match rule:
+        case Compare(op, target):
+            return f"{_OP_TEXT[op]} {fmt(target)}"
+        case StateIs(state):
+            return _("state “%(state)s”") % {"state": state}
+        case YesRequired():
+            return _("answer “yes”")
+        case TaskRequired():
+            return _("complete the higher-level task")
+        case Trend(direction):
+            if direction == "higher":
+                return _("not lower than the previous year")
+            return _("not higher than the previous year")
+        case AllOf(terms) | AnyOf(terms):
+            joiner = _(" and ") if isinstance(rule, AllOf) else _(" or ")
+            return joiner.join(
+                f"({describe_target(t, region)})"
+                if isinstance(t, AllOf | AnyOf)
+                else describe_target(t, region)
+                for t in terms
+            )
+        case Variants():
+            branch = _branch_for(rule, region)
+            if branch is None:
+                return _("no target for this kind of region")
+            return describe_target(branch[1], region)
+    raise TypeError(rule)  # pragma: no cover
+
+
 def numeric_threshold(rule: Rule, region: RegionFacts) -> Compare | None:
     """The single numeric comparison this rule is for this region, if it is one (else None)."""
     if isinstance(rule, Variants):

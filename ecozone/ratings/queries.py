@@ -9,7 +9,7 @@ from django.db.models import Max
 
 from ecozone.accounts import permissions
 from ecozone.designations.models import Designation
-from ecozone.indicators.rules import fmt, numeric_threshold
+from ecozone.indicators.rules import describe_target, fmt
 from ecozone.ratings import engine
 from ecozone.ratings.inputs import zone_inputs
 from ecozone.ratings.models import Reexamination, Scheme
@@ -51,6 +51,8 @@ class WarningRow:
     next_stars: int | None = None
     needed: Decimal = Decimal(0)
     plan: list[Step] = field(default_factory=list)
+    must_meet: list[Step] = field(default_factory=list)  # binding indicators limiting the rating
+    recorded: list[str] = field(default_factory=list)  # veto / bar items: not lifted by data
 
     def as_json(self) -> dict:
         def step(s: Step) -> dict:
@@ -75,6 +77,8 @@ class WarningRow:
             "next_stars": self.next_stars,
             "points_needed": fmt(self.needed.quantize(Decimal("0.1"))),
             "to_reach_next": [step(s) for s in self.plan],
+            "must_meet": [step(s) for s in self.must_meet],
+            "recorded_items": self.recorded,
         }
 
 
@@ -119,28 +123,35 @@ def early_warning(user, *, programme_code: str = "provincial") -> list[WarningRo
 
 
 def _advise(designation, card: engine.ScoreCard, data: engine.RatingInput, settings) -> WarningRow:
+    """What costs the zone points, and what it takes to reach the next star: the indicators
+    worth the most points, and every binding indicator whose rule now limits the rating."""
     row = WarningRow(designation, card, data.period)
     rules = {i.code: i for i in data.indicators}
-    steps = []
+    steps: dict[str, Step] = {}
     for item in card.indicators:
-        if not item.applicable or item.score >= 1:
-            continue
-        lost = settings.part_a_max * item.weight * (1 - item.score)
-        threshold = numeric_threshold(rules[item.code].rule, data.region)
-        target = (
-            f"{threshold.op}{fmt(threshold.target)}" if threshold else str(rules[item.code].rule)
-        )
-        steps.append(Step(item.code, item.name, lost, target))
-    steps.sort(key=lambda s: -s.lost)
-    row.costly = steps[:5]
+        if item.applicable and item.score < 1:
+            lost = settings.part_a_max * item.weight * (1 - item.score)
+            target = describe_target(rules[item.code].rule, data.region)
+            steps[item.code] = Step(item.code, item.name, lost, target)
+    ranked = sorted(steps.values(), key=lambda s: -s.lost)
+    row.costly = ranked[:5]
+    names = dict(settings.veto_items) | dict(settings.bar_items)
+    for hit in card.rules:
+        _kind, _sep, code = hit.code.partition(":")
+        if code in steps:  # a binding indicator not met: the rating stays limited until it is
+            row.must_meet.append(steps[code])
+        elif not code:
+            row.recorded.append(names.get(hit.code, hit.code))
     above = [(stars, minimum) for stars, minimum in settings.thresholds if minimum > card.total]
     if above:
         row.next_stars, minimum = above[-1]
         row.needed = minimum - card.total
         gained = Decimal(0)
-        for step in steps:
+        for step in ranked:
             if gained >= row.needed:
                 break
             row.plan.append(step)
             gained += step.lost
+    elif card.stars < card.stars_before_rules and not row.recorded:
+        row.next_stars = card.stars_before_rules  # enough points: only the rules hold it back
     return row

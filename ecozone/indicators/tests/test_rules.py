@@ -17,6 +17,7 @@ from ecozone.indicators.rules import (
     Variants,
     Verdict,
     applies_to,
+    describe_target,
     evaluate,
     numeric_threshold,
     parse_rule,
@@ -355,3 +356,24 @@ def test_or_is_met_when_either_is_met(left, right, value, previous):
     either = evaluate(AnyOf((left, right)), value, previous, COUNTY).verdict
     parts = [evaluate(r, value, previous, COUNTY).verdict for r in (left, right)]
     assert (either == MET) == any(p == MET for p in parts)
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "words"),
+    [
+        (">=60 & trend:higher", "county", "≥ 60且不低于上年"),
+        ("task & trend:lower", "county", "完成上级规定的目标任务且不高于上年"),
+        ("[city] >=95 ; [county] >=85", "county", "≥ 85"),
+        ("[city] >=95 ; [county] >=85", "city", "≥ 95"),
+        ("[山区] >=60 ; [丘陵] >=40", "平原", "该类地区无目标值"),
+        ("state:建立 | yes", "county", "状态为“建立”或填报“是”"),
+        ("(>=1 | <=0.5) & yes", "county", "(≥ 1或≤ 0.5)且填报“是”"),
+    ],
+)
+def test_targets_are_described_in_words_for_the_region(text, region, words):
+    facts = (
+        RegionFacts(level="county", terrain="平原")
+        if region == "平原"
+        else RegionFacts(level=region, terrain="丘陵")
+    )
+    assert describe_target(parse_rule(text), facts) == words

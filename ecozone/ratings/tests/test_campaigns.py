@@ -291,6 +291,7 @@ def test_early_warning_lists_provisional_ratings_in_scope(demo, users, client_as
     row = rows[0]
     assert row["period"] == [2021, 2022, 2023]
     assert row["provisional_stars"] in (0, 3, 4, 5)
+    assert isinstance(row["must_meet"], list) and isinstance(row["recorded_items"], list)
     if row["next_stars"]:
         assert Decimal(row["points_needed"]) > 0 and row["to_reach_next"]
     assert len(client_as("city").get("/api/v1/ratings/early-warning").json()) == 6
@@ -325,3 +326,55 @@ def test_zone_inputs_read_what_the_scoring_needs_and_nothing_more(demo):
     stored = ReportValue.objects.get(report=report_2022, indicator__code="N19-03")
     assert data.values["N19-03"][2022].number == stored.number
     assert len(data.indicators) == 52
+
+
+def _advice(values_b1, bars=()):
+    """Three binding indicators; B1 is judged on a trend; Part B at its maximum."""
+    from ecozone.indicators.rules import RegionFacts, Reported, parse_rule
+    from ecozone.ratings import engine
+    from ecozone.ratings.queries import _advise
+
+    settings = services.settings_of(Scheme.objects.get(code="default"))
+    defs = tuple(
+        engine.IndicatorDef(code, code, "binding", "annual", "both", "", parse_rule(rule))
+        for code, rule in [("B1", ">=60 & trend:higher"), ("B2", ">=20"), ("B3", ">=20")]
+    )
+    period = (2021, 2022, 2023)
+    values = {
+        "B1": {y: Reported(number=Decimal(v)) for y, v in zip(period, values_b1, strict=True)},
+        "B2": dict.fromkeys(period, Reported(number=Decimal(30))),
+        "B3": dict.fromkeys(period, Reported(number=Decimal(30))),
+    }
+    work = {w.code: (w.maximum,) for w in settings.work_items}
+    data = engine.RatingInput(
+        settings, RegionFacts("county"), period, defs, values, work, bars=tuple(bars)
+    )
+    card = engine.compute(data)
+    return card, _advise(None, card, data, settings)
+
+
+def test_early_warning_names_the_binding_indicator_that_caps_the_rating():
+    card, row = _advice(["70", "72", "65"])  # B1 worse in the latest year
+    # Part A = 75 × (1/3 × 2/3 + 2/3) = 66.67, Part B = 25: enough for five stars, capped at three.
+    assert (card.total, card.stars_before_rules, card.stars) == (Decimal("91.7"), 5, 3)
+    assert (row.next_stars, row.needed, row.plan) == (5, 0, [])
+    assert [(s.code, s.target) for s in row.must_meet] == [("B1", "≥ 60且不低于上年")]
+    assert row.must_meet[0].lost.quantize(Decimal("0.01")) == Decimal("8.33")
+    assert row.recorded == []
+
+
+def test_early_warning_says_a_recorded_item_is_not_lifted_by_data():
+    card, row = _advice(["70", "72", "75"], bars=["inspection_notified"])
+    assert (card.total, card.stars) == (Decimal("100.0"), 3)
+    settings = services.settings_of(Scheme.objects.get(code="default"))
+    assert row.recorded == [dict(settings.bar_items)["inspection_notified"]]
+    assert (row.next_stars, row.must_meet) == (None, [])
+
+
+def test_early_warning_asks_for_points_and_the_limit_together():
+    card, row = _advice(["50", "40", "30"])  # B1 not met in any year: 取消评星
+    # Part A = 75 × 2/3 = 50, Part B = 25: 75 points, three stars before the rule revokes.
+    assert (card.total, card.stars_before_rules, card.stars) == (Decimal("75.0"), 3, 0)
+    assert (row.next_stars, row.needed) == (4, Decimal("5.0"))
+    assert [s.code for s in row.plan] == ["B1"]
+    assert [s.code for s in row.must_meet] == ["B1"]
