@@ -32,4 +32,9 @@ def collector_paused() -> Iterator[None]:
         with _lock:
             _depth -= 1
             if _depth == 0 and _was_enabled:
+                # The batch's objects are young; left there, the first allocation after this
+                # would walk all of them. Moved straight to the oldest generation instead, they
+                # wait for the next full collection (rare, and cycles are still found then).
+                gc.freeze()
+                gc.unfreeze()
                 gc.enable()

@@ -50,3 +50,22 @@ def test_overlapping_batches_in_two_threads_restore_the_collector_once_both_end(
     release.set()
     thread.join(5)
     assert gc.isenabled()
+
+
+def test_objects_made_in_a_batch_are_not_walked_again_as_young_ones():
+    started = []
+
+    def spy(phase, info):
+        if phase == "start":
+            started.append(info["generation"])
+
+    gc.callbacks.append(spy)
+    try:
+        with collector_paused():
+            made = [[i] for i in range(50_000)]
+        more = [[i] for i in range(100)]
+    finally:
+        gc.callbacks.remove(spy)
+    # Left young, the 50,000 lists would have set off a collection at the next allocation.
+    assert started == []
+    assert len(made) + len(more) == 50_100
