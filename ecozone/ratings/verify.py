@@ -1,15 +1,65 @@
-"""Reproducing published results: from their stored inputs, and from the locked values now."""
+"""Reproducing published results: from their stored inputs, and from the locked values now.
+
+What must reproduce is what was decided: totals, parts, stars, the rules triggered, and every
+indicator's verdicts, scores, weights and points. The reason texts are explanations written in the
+language active when the card was computed, so they are not compared. Stored inputs are compared
+with a fresh read on what scoring reads (results stored by earlier versions also kept values the
+scoring never used)."""
 
 from __future__ import annotations
 
+from ecozone.indicators.rules import applies_to, parse_rule, uses_previous_year
 from ecozone.ratings import engine
 from ecozone.ratings.inputs import zone_inputs
 from ecozone.ratings.models import Reexamination
-from ecozone.ratings.serialization import build_input, card_to_json, indicator_defs, input_to_json
+from ecozone.ratings.serialization import (
+    build_input,
+    card_to_json,
+    indicator_defs,
+    input_to_json,
+    region_of,
+)
 from ecozone.ratings.states import CampaignStatus
 
 
-def verify_published() -> tuple[int, list[str]]:
+def decided(card: dict) -> dict:
+    """A score card without its reason texts."""
+    return {
+        **card,
+        "rules": [{"code": r["code"], "effect": r["effect"]} for r in card["rules"]],
+        "indicators": [
+            {
+                **item,
+                "years": {
+                    year: {"verdict": y["verdict"], "score": y["score"]}
+                    for year, y in item["years"].items()
+                },
+            }
+            for item in card["indicators"]
+        ],
+    }
+
+
+def scored_values(inputs: dict) -> dict:
+    """The stored values that scoring reads: indicators that apply to the kind of region, the
+    period's years, and the year before only for indicators judged on a trend."""
+    region = region_of(inputs["region"])
+    period = inputs["period"]
+    rules = {row["code"]: row for row in inputs["indicators"]}
+    kept = {}
+    for code, years in inputs["values"].items():
+        row = rules.get(code)
+        if row is None or not applies_to(row["scope"], row["condition"], region):
+            continue
+        trend = uses_previous_year(parse_rule(row["rule"]))
+        wanted = {str(y) for y in period} | ({str(min(period) - 1)} if trend else set())
+        if chosen := {year: value for year, value in years.items() if year in wanted}:
+            kept[code] = chosen
+    return {**inputs, "values": kept}
+
+
+def verify_published() -> tuple[int, list[tuple[Reexamination, str]]]:
+    """(number of published results, [(result, what differs)])."""
     zones = list(
         Reexamination.objects.filter(campaign__status=CampaignStatus.PUBLISHED).select_related(
             "campaign__scheme", "designation__region__parent"
@@ -23,16 +73,10 @@ def verify_published() -> tuple[int, list[str]]:
         settings = engine.SchemeSettings.from_dict(stored["scheme_settings"])
         data = build_input(stored, indicator_defs(stored["indicators"]), settings)
         card = card_to_json(engine.compute(data))
-        if card != zone.card:
-            problems.append(
-                f"{zone.designation.region.code} {zone.campaign.title}: "
-                "stored inputs give a different card"
-            )
+        if decided(card) != decided(zone.card):
+            problems.append((zone, "stored inputs give a different card"))
         elif str(zone.total) != card["total"] or zone.stars != card["stars"]:
-            problems.append(
-                f"{zone.designation.region.code} {zone.campaign.title}: "
-                "total or stars differ from the card"
-            )
+            problems.append((zone, "total or stars differ from the card"))
     for members in by_campaign.values():
         campaign = members[0].campaign
         fresh = zone_inputs(members, engine.SchemeSettings.from_dict(campaign.scheme.settings))
@@ -44,9 +88,6 @@ def verify_published() -> tuple[int, list[str]]:
                 scheme_code=campaign.scheme.code,
                 scheme_settings=campaign.scheme.settings,
             )
-            if now != zone.inputs:
-                problems.append(
-                    f"{zone.designation.region.code} {campaign.title}: "
-                    "the locked values or inputs changed since publication"
-                )
+            if scored_values(now) != scored_values(zone.inputs):
+                problems.append((zone, "the locked values or inputs changed since publication"))
     return len(zones), problems

@@ -45,6 +45,18 @@ def campaign_2024(admin) -> Campaign:
     )
 
 
+def compute_all_zones(campaign) -> None:
+    services.compute_zones(
+        list(campaign.zones.select_related("campaign__scheme", "designation__region"))
+    )
+
+
+def published_2024(admin) -> Campaign:
+    campaign = campaign_2024(admin)
+    compute_all_zones(campaign)
+    return services.publish_campaign(campaign, by=admin)
+
+
 def test_the_default_scheme_ships_published_with_spec_values():
     scheme = Scheme.objects.get(code="default")
     settings = services.settings_of(scheme)
@@ -204,9 +216,7 @@ def test_a_second_revocation_opens_delisting_and_confirming_delists(demo, users)
         )
         zone = campaign.zones.get()
         services.record_item(zone, by=admin, kind="veto", code="major_incident", note="事件")
-        services.compute_zones(
-            list(campaign.zones.select_related("campaign__scheme", "designation__region"))
-        )
+        compute_all_zones(campaign)
         services.publish_campaign(campaign, by=admin)
     case = ConsequenceCase.objects.get(kind="delisting")
     with pytest.raises(ValidationError):
@@ -219,15 +229,49 @@ def test_a_second_revocation_opens_delisting_and_confirming_delists(demo, users)
 
 
 def test_verify_ratings_reports_a_changed_result(demo, users):
-    admin = users["province_admin"]
-    campaign = campaign_2024(admin)
-    services.compute_zones(
-        list(campaign.zones.select_related("campaign__scheme", "designation__region"))
-    )
-    services.publish_campaign(campaign, by=admin)
+    campaign = published_2024(users["province_admin"])
     call_command("verify_ratings")
     zone = campaign.zones.first()
     Reexamination.objects.filter(pk=zone.pk).update(card={**zone.card, "total": "99.9"})
+    with pytest.raises(CommandError, match="1 of 2 published results differ"):
+        call_command("verify_ratings")
+
+
+def test_verify_ratings_compares_decisions_whatever_the_language_of_the_reasons(demo, users):
+    from django.utils import translation
+
+    admin = users["province_admin"]
+    campaign = campaign_2024(admin)
+    with translation.override("en"):  # e.g. computed by a worker running in English
+        compute_all_zones(campaign)
+    services.publish_campaign(campaign, by=admin)
+    zone = campaign.zones.get(designation__region__code="330523")
+    year = zone.card["indicators"][0]["years"]["2023"]
+    assert year["reason"] == "state “制定实施” as required"  # written in English
+    call_command("verify_ratings")  # checked in Chinese: the same decisions
+    # A verdict changed in the stored card is a difference, even with the same reason text.
+    card = zone.card
+    card["indicators"][0]["years"]["2023"]["verdict"] = (
+        "not_met" if year["verdict"] == "met" else "met"
+    )
+    Reexamination.objects.filter(pk=zone.pk).update(card=card)
+    with pytest.raises(CommandError, match="1 of 2 published results differ"):
+        call_command("verify_ratings")
+
+
+def test_verify_ratings_ignores_stored_values_scoring_never_read(demo, users):
+    campaign = published_2024(users["province_admin"])
+    zone = campaign.zones.get(designation__region__code="330523")
+    inputs = zone.inputs
+    # As stored by an earlier version: a city-only indicator, and the year before the period of
+    # an indicator not judged on a trend.
+    inputs["values"]["N19-23"] = {"2022": {"task": True}}
+    inputs["values"]["N19-03"]["2020"] = {"value": "21"}
+    Reexamination.objects.filter(pk=zone.pk).update(inputs=inputs)
+    call_command("verify_ratings")
+    # A value scoring reads that no longer matches the locked one is a difference.
+    inputs["values"]["N19-03"]["2022"] = {"value": "1"}
+    Reexamination.objects.filter(pk=zone.pk).update(inputs=inputs)
     with pytest.raises(CommandError, match="1 of 2 published results differ"):
         call_command("verify_ratings")
 
@@ -259,9 +303,7 @@ def test_experts_see_only_their_own_assignment(demo, users, client_as):
 def test_score_cards_follow_scope_and_publication(demo, users, client_as):
     admin = users["province_admin"]
     campaign = campaign_2024(admin)
-    services.compute_zones(
-        list(campaign.zones.select_related("campaign__scheme", "designation__region"))
-    )
+    compute_all_zones(campaign)
     anji = campaign.zones.get(designation__region__code="330523")
     chunan = campaign.zones.get(designation__region__code="330127")
     assert (

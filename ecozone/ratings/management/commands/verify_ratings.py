@@ -8,8 +8,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         checked, problems = verify_published()
-        for problem in problems:
-            self.stdout.write(f"DIFFERENCE {problem}")
+        for zone, problem in problems:
+            self.stdout.write(
+                f"DIFFERENCE {zone.designation.region.code} {zone.campaign.title}: {problem}"
+            )
         if problems:
-            raise CommandError(f"{len(problems)} of {checked} published results differ")
+            differing = len({zone.pk for zone, _problem in problems})
+            raise CommandError(f"{differing} of {checked} published results differ")
         self.stdout.write(f"ratings verified: {checked} published results reproduce exactly")
