@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Min, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ecozone.accounts.models import Role
@@ -232,7 +233,13 @@ def record_item(
 
 
 def compute_zones(zones: list[Reexamination], *, job: ComputationJob | None = None) -> int:
-    """Compute and store each zone's score card from locked values (reading in bulk)."""
+    """Compute and store each zone's score card from locked values (reading in bulk). Stored
+    cards are written in the product's language, whoever asks and in whatever language."""
+    with translation.override(django_settings.LANGUAGE_CODE):
+        return _compute_zones(zones, job=job)
+
+
+def _compute_zones(zones: list[Reexamination], *, job: ComputationJob | None) -> int:
     if not zones:
         return 0
     campaign = zones[0].campaign

@@ -237,23 +237,36 @@ def test_verify_ratings_reports_a_changed_result(demo, users):
         call_command("verify_ratings")
 
 
-def test_verify_ratings_compares_decisions_whatever_the_language_of_the_reasons(demo, users):
+def test_cards_are_stored_in_chinese_and_verified_whatever_the_language_of_their_reasons(
+    demo, users
+):
     from django.utils import translation
+
+    from ecozone.ratings import engine
+    from ecozone.ratings.serialization import build_input, card_to_json, indicator_defs
 
     admin = users["province_admin"]
     campaign = campaign_2024(admin)
-    with translation.override("en"):  # e.g. computed by a worker running in English
+    with translation.override("en"):  # asked for from an English page
         compute_all_zones(campaign)
     services.publish_campaign(campaign, by=admin)
     zone = campaign.zones.get(designation__region__code="330523")
-    year = zone.card["indicators"][0]["years"]["2023"]
-    assert year["reason"] == "state “制定实施” as required"  # written in English
-    call_command("verify_ratings")  # checked in Chinese: the same decisions
-    # A verdict changed in the stored card is a difference, even with the same reason text.
-    card = zone.card
-    card["indicators"][0]["years"]["2023"]["verdict"] = (
-        "not_met" if year["verdict"] == "met" else "met"
+    assert zone.card["indicators"][0]["years"]["2023"]["reason"] == "状态为“制定实施”，符合要求"
+    # A card written in English (as an earlier version could) still verifies.
+    stored = zone.inputs
+    data = build_input(
+        stored,
+        indicator_defs(stored["indicators"]),
+        engine.SchemeSettings.from_dict(stored["scheme_settings"]),
     )
+    with translation.override("en"):
+        card = card_to_json(engine.compute(data))
+    assert card["indicators"][0]["years"]["2023"]["reason"] == "state “制定实施” as required"
+    Reexamination.objects.filter(pk=zone.pk).update(card=card)
+    call_command("verify_ratings")
+    # A verdict changed in the stored card is a difference, even with the same reason text.
+    year = card["indicators"][0]["years"]["2023"]
+    year["verdict"] = "not_met" if year["verdict"] == "met" else "met"
     Reexamination.objects.filter(pk=zone.pk).update(card=card)
     with pytest.raises(CommandError, match="1 of 2 published results differ"):
         call_command("verify_ratings")
