@@ -615,6 +615,16 @@ def _variant_judge(prefix: str, inner: Judge) -> Judge:
 
 def _all_judge(terms: tuple[Judge, ...]) -> Judge:
     met = Verdict.MET
+    if len(terms) == 2:  # the usual "task & trend:higher": no list to build when both hold
+        first, second = terms
+
+        def judge_two(value, previous):
+            a, b = first(value, previous), second(value, previous)
+            if a.verdict is met and b.verdict is met:
+                return Evaluation(met, a.reason + _("; ") + b.reason)
+            return _combine_all([a, b])
+
+        return judge_two
 
     def judge(value, previous):
         results = [term(value, previous) for term in terms]

@@ -316,6 +316,7 @@ class _Item:
 
     __slots__ = (
         "applicable",
+        "code",
         "count",
         "definition",
         "held_share",
@@ -328,15 +329,19 @@ class _Item:
         "row",
         "rows",
         "rule_judge",
+        "score",
         "threshold",
         "tolerance",
         "trend",
         "weight",
+        "years",
     )
 
     def __init__(self, definition: IndicatorDef, region: RegionFacts, period, scheme, memos: dict):
         self.definition = d = definition
+        self.code = d.code
         self.period, self.latest, self.count = period, period[-1], Decimal(len(period))
+        self.years = len(period)
         self.rule_judge = compile_rule(d.rule, region)
         applies = applies_to(d.scope, d.condition, region)
         verdict, reason = self.rule_judge(None, None)
@@ -366,21 +371,22 @@ class _Item:
         # Rules reading only yes/no, task and state answers see few distinct periods: their
         # whole rows are remembered too (by the period's answers; this plan's weight).
         self.rows: dict | None = None
+        # score(values by year) → (the indicator's row over the period, its longest run of
+        # years not met).
+        self.score = self._score
         if "number" not in required_inputs(d.rule):
             self.rows = {}
+            self.score = self._score_remembered
 
-    def score(self, by_year: Mapping[int, Reported]) -> tuple[IndicatorScore, int]:
-        """The indicator's row over the period, and its longest run of years not met."""
-        if self.rows is not None:  # answers without figures: few combinations over a period
-            read, get = self.read, by_year.get
-            answers = tuple([read(get(year) or _NOTHING) for year in self.period])
-            found = self.rows.get(answers)
-            if found is None:
-                found = self._score(by_year)
-                if len(self.rows) < _MEMO_LIMIT:
-                    self.rows[answers] = found
-            return found
-        return self._score(by_year)
+    def _score_remembered(self, by_year: Mapping[int, Reported]) -> tuple[IndicatorScore, int]:
+        read, get = self.read, by_year.get
+        answers = tuple([read(get(year) or _NOTHING) for year in self.period])
+        found = self.rows.get(answers)
+        if found is None:
+            found = self._score(by_year)
+            if len(self.rows) < _MEMO_LIMIT:
+                self.rows[answers] = found
+        return found
 
     def _score(self, by_year: Mapping[int, Reported]) -> tuple[IndicatorScore, int]:
         met, not_met = Verdict.MET, Verdict.NOT_MET
@@ -412,6 +418,8 @@ class _Item:
             total += judged.score
         if self.process:
             score = self.held_share[held] if years[self.latest].verdict is met else ZERO
+        elif held == self.years:  # every year met: the same as total / count, without dividing
+            score = ONE
         else:
             score = total / self.count
         d = self.definition
@@ -496,7 +504,7 @@ def _indicator_scores(data: RatingInput, plan: _Plan) -> tuple[list[IndicatorSco
         if not item.applicable:
             scored.append(item.row)
             continue
-        row, longest = item.score(values.get(item.definition.code) or _NO_VALUES)
+        row, longest = item.score(values.get(item.code) or _NO_VALUES)
         if row.attribute == "binding":
             runs[row.code] = longest
         scored.append(row)
