@@ -334,14 +334,12 @@ class _Item:
         "tolerance",
         "trend",
         "weight",
-        "years",
     )
 
     def __init__(self, definition: IndicatorDef, region: RegionFacts, period, scheme, memos: dict):
         self.definition = d = definition
         self.code = d.code
         self.period, self.latest, self.count = period, period[-1], Decimal(len(period))
-        self.years = len(period)
         self.rule_judge = compile_rule(d.rule, region)
         applies = applies_to(d.scope, d.condition, region)
         verdict, reason = self.rule_judge(None, None)
@@ -355,7 +353,8 @@ class _Item:
         self.weight = self.points_per_score = ZERO
         # A year's answer is remembered by what the rule reads of it (and, for a trend, by the
         # previous year's figure).
-        self.read = attrgetter(*sorted(required_inputs(d.rule)))
+        reads = required_inputs(d.rule)
+        self.read = attrgetter(*sorted(reads))
         self.trend = uses_previous_year(d.rule)
         # Stability: the share of years held, for each number of years held.
         self.process = d.kind == "process"
@@ -374,7 +373,7 @@ class _Item:
         # score(values by year) → (the indicator's row over the period, its longest run of
         # years not met).
         self.score = self._score
-        if "number" not in required_inputs(d.rule):
+        if "number" not in reads:
             self.rows = {}
             self.score = self._score_remembered
 
@@ -418,7 +417,7 @@ class _Item:
             total += judged.score
         if self.process:
             score = self.held_share[held] if years[self.latest].verdict is met else ZERO
-        elif held == self.years:  # every year met: the same as total / count, without dividing
+        elif held == len(self.period):  # every year met: total / count is 1, no need to divide
             score = ONE
         else:
             score = total / self.count
@@ -478,6 +477,15 @@ class _Plan:
                 member.weight = shares.get(attribute, ZERO) * weight / total if total else ZERO
                 member.points_per_score = scheme.part_a_max * member.weight
         self.weight_sum = sum((i.weight for i in applicable), ZERO)
+
+
+def years_read(definition: IndicatorDef, region: RegionFacts, period) -> frozenset[int]:
+    """The years of a zone's answers that scoring reads for an indicator: none when it does not
+    apply to the kind of region, else the period's years and, for a trend, the year before."""
+    if not applies_to(definition.scope, definition.condition, region):
+        return frozenset()
+    before = {min(period) - 1} if uses_previous_year(definition.rule) else set()
+    return frozenset(period) | before
 
 
 def _partial_credit(threshold: Compare, number: Decimal, tolerance: Decimal) -> Decimal:

@@ -28,14 +28,19 @@ from ecozone.reporting.queries import region_facts
 
 def indicator_definitions(system_ids) -> dict[int, tuple[IndicatorDef, ...]]:
     """The indicators of each edition in catalogue order, as the engine reads them."""
+    return _catalogue(system_ids)[0]
+
+
+def _catalogue(system_ids) -> tuple[dict[int, tuple[IndicatorDef, ...]], dict[int, IndicatorDef]]:
+    """(indicators by edition in catalogue order, each indicator by its primary key)."""
     by_system: dict[int, list[IndicatorDef]] = defaultdict(list)
+    by_pk: dict[int, IndicatorDef] = {}
     for i in Indicator.objects.filter(system_id__in=set(system_ids)).order_by("position"):
-        by_system[i.system_id].append(
-            IndicatorDef(
-                i.code, i.name, i.attribute, i.kind, i.scope, i.condition, parse_rule(i.rule)
-            )
+        by_pk[i.pk] = definition = IndicatorDef(
+            i.code, i.name, i.attribute, i.kind, i.scope, i.condition, parse_rule(i.rule)
         )
-    return {pk: tuple(indicators) for pk, indicators in by_system.items()}
+        by_system[i.system_id].append(definition)
+    return {pk: tuple(indicators) for pk, indicators in by_system.items()}, by_pk
 
 
 def period_for(
@@ -52,10 +57,12 @@ def _reports(region_ids, years, accepted_only: bool):
     return reports.filter(status="accepted") if accepted_only else reports
 
 
-def load_values(zones: list[Reexamination], *, accepted_only: bool) -> tuple[dict, dict, dict]:
-    """Read what the zones' scoring needs, and nothing more: the values of the period years for
-    the indicators that apply to each kind of region, and the year before the period only for
-    indicators judged on a trend.
+def load_values(
+    zones: list[Reexamination], *, accepted_only: bool, default: int | None
+) -> tuple[dict, dict, dict]:
+    """Read what the zones' scoring needs, and nothing more (`engine.years_read`): the values of
+    the period years for the indicators that apply to each kind of region, and the year before
+    the period only for indicators judged on a trend.
 
     Returns (values[region][code][year] → Reported, edition[region][year] → system id,
     definitions[system id] → indicators).
@@ -70,19 +77,13 @@ def load_values(zones: list[Reexamination], *, accepted_only: bool) -> tuple[dic
     ).values_list("pk", "region_id", "year", "system_id"):
         editions[region_id][year] = system_id
         where[report_id] = (region_id, year)
-    default = IndicatorSystem.objects.filter(is_default=True).values_list("pk", flat=True).first()
     scoring = {_scoring_edition(z, editions, default) for z in zones}
     systems = {s for by_year in editions.values() for s in by_year.values()}
-    definitions = indicator_definitions(scoring | systems)
+    definitions, by_pk = _catalogue(scoring | systems)
     trend_codes = {
         d.code for pk in scoring for d in definitions.get(pk, ()) if uses_previous_year(d.rule)
     }
-    rows = list(
-        Indicator.objects.filter(system_id__in=systems).values_list(
-            "pk", "code", "scope", "condition"
-        )
-    )
-    codes = {pk: code for pk, code, _scope, _condition in rows}
+    codes = {pk: d.code for pk, d in by_pk.items()}
     # Regions by what decides applicability (level and coastal), one read for each kind.
     kinds: dict[RegionFacts, set[int]] = defaultdict(set)
     for zone in zones:
@@ -91,9 +92,7 @@ def load_values(zones: list[Reexamination], *, accepted_only: bool) -> tuple[dic
     values: dict = defaultdict(lambda: defaultdict(dict))
     seen: dict[tuple, Reported] = {}  # identical answers share one object
     for facts, regions in kinds.items():
-        applicable = [
-            pk for pk, _code, scope, condition in rows if applies_to(scope, condition, facts)
-        ]
+        applicable = [pk for pk, d in by_pk.items() if applies_to(d.scope, d.condition, facts)]
         wanted = Q(
             report__in=_reports(regions, period_years, accepted_only), indicator_id__in=applicable
         )
@@ -160,8 +159,8 @@ def zone_inputs(
 
 
 def _zone_inputs(zones, scheme, *, accepted_only: bool, with_items: bool):
-    values, editions, definitions = load_values(zones, accepted_only=accepted_only)
     default = IndicatorSystem.objects.filter(is_default=True).values_list("pk", flat=True).first()
+    values, editions, definitions = load_values(zones, accepted_only=accepted_only, default=default)
     wanted = {_scoring_edition(z, editions, default) for z in zones}
     codes = dict(IndicatorSystem.objects.filter(pk__in=wanted).values_list("pk", "code"))
     work = defaultdict(lambda: defaultdict(list))

@@ -8,7 +8,6 @@ scoring never used)."""
 
 from __future__ import annotations
 
-from ecozone.indicators.rules import applies_to, parse_rule, uses_previous_year
 from ecozone.ratings import engine
 from ecozone.ratings.inputs import zone_inputs
 from ecozone.ratings.models import Reexamination
@@ -41,19 +40,15 @@ def decided(card: dict) -> dict:
 
 
 def scored_values(inputs: dict) -> dict:
-    """The stored values that scoring reads: indicators that apply to the kind of region, the
-    period's years, and the year before only for indicators judged on a trend."""
+    """The stored values that scoring reads (`engine.years_read`)."""
     region = region_of(inputs["region"])
-    period = inputs["period"]
-    rules = {row["code"]: row for row in inputs["indicators"]}
+    definitions = {d.code: d for d in indicator_defs(inputs["indicators"])}
     kept = {}
     for code, years in inputs["values"].items():
-        row = rules.get(code)
-        if row is None or not applies_to(row["scope"], row["condition"], region):
+        if code not in definitions:
             continue
-        trend = uses_previous_year(parse_rule(row["rule"]))
-        wanted = {str(y) for y in period} | ({str(min(period) - 1)} if trend else set())
-        if chosen := {year: value for year, value in years.items() if year in wanted}:
+        read = {str(y) for y in engine.years_read(definitions[code], region, inputs["period"])}
+        if chosen := {year: value for year, value in years.items() if year in read}:
             kept[code] = chosen
     return {**inputs, "values": kept}
 
