@@ -21,6 +21,7 @@ from ecozone.applications.models import (
     Objection,
 )
 from ecozone.applications.states import Actor, Conclusion, Opinion, Status
+from ecozone.core.feedback import attempt
 from ecozone.designations.models import Batch, Designation, Programme
 
 
@@ -275,21 +276,19 @@ def review(request, pk: int):
             )
             for row in compliance.rows
         }
-        try:
-            services.save_review(
+        saved = attempt(
+            request,
+            lambda: services.save_review(
                 assignment,
                 by=request.user,
                 opinions=opinions,
                 conclusion=request.POST.get("conclusion", ""),
                 comment=request.POST.get("comment", ""),
                 submit="submit" in request.POST,
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request, _("Review submitted.") if "submit" in request.POST else _("Draft saved.")
-            )
+            ),
+            _("Review submitted.") if "submit" in request.POST else _("Draft saved."),
+        )
+        if saved:
             return redirect("applications:review", pk=pk)
     previous = application.rounds.filter(number=assignment.round.number - 1).first()
     diff = queries.diff_since(previous.snapshot, assignment.round.snapshot) if previous else []
@@ -455,19 +454,16 @@ def notices(request):
 @require_POST
 def object_to(request, pk: int):
     application = get_object_or_404(Application, pk=pk, status=Status.PUBLIC_NOTICE)
-    try:
-        naming.lodge_objection(
+    attempt(
+        request,
+        lambda: naming.lodge_objection(
             application,
             name=request.POST.get("name", ""),
             contact=request.POST.get("contact", ""),
             text=request.POST.get("text", ""),
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, _("Your objection was received; the provincial office will examine it.")
-        )
+        ),
+        _("Your objection was received; the provincial office will examine it."),
+    )
     return redirect("notices")
 
 
@@ -476,10 +472,12 @@ def object_to(request, pk: int):
 def objection_uphold(request, pk: int):
     permissions.require(permissions.is_province_admin(request.user))
     objection = get_object_or_404(Objection, pk=pk)
-    try:
-        naming.uphold_objection(objection, by=request.user, comment=request.POST.get("comment", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    attempt(
+        request,
+        lambda: naming.uphold_objection(
+            objection, by=request.user, comment=request.POST.get("comment", "")
+        ),
+    )
     return redirect("applications:detail", pk=objection.application_id)
 
 

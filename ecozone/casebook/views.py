@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from ecozone.accounts import permissions
 from ecozone.casebook import services
 from ecozone.casebook.models import TypicalCase
+from ecozone.core.feedback import attempt
 from ecozone.core.forms import StyledFormMixin
 from ecozone.designations.models import Programme
 from ecozone.regions.models import Level, Region
@@ -109,8 +110,6 @@ def case_edit(request, pk: int | None = None):
 def case_publish(request, pk: int, action: str):
     permissions.require(permissions.is_province_admin(request.user))
     case = get_object_or_404(TypicalCase, pk=pk)
-    try:
-        services.publish_case(case, by=request.user, publish=action == "publish")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    publish = action == "publish"
+    attempt(request, lambda: services.publish_case(case, by=request.user, publish=publish))
     return redirect("casebook:list")

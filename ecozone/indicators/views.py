@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecozone.accounts import permissions
+from ecozone.core.feedback import attempt
 from ecozone.core.tabular import ImportRejected, workbook_response
 from ecozone.indicators import queries, services
 from ecozone.indicators.excel import export_edition, import_edition
@@ -86,12 +87,11 @@ def indicator_edit(request, code: str, pk: int | None = None):
 def indicator_delete(request, code: str, pk: int):
     _can_manage(request)
     indicator = get_object_or_404(Indicator, pk=pk, system__code=code)
-    try:
-        services.delete_indicator(indicator, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Indicator %(code)s deleted.") % {"code": indicator.code})
+    attempt(
+        request,
+        lambda: services.delete_indicator(indicator, by=request.user),
+        _("Indicator %(code)s deleted.") % {"code": indicator.code},
+    )
     return redirect("indicators:detail", code=code)
 
 

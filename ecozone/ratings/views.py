@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from ecozone.accounts import permissions
 from ecozone.accounts.permissions import home_region
+from ecozone.core.feedback import attempt
 from ecozone.ratings import queries, services
 from ecozone.ratings.forms import (
     AssignForm,
@@ -121,10 +124,7 @@ def _star_counts(campaign):
 def campaign_compute(request, pk: int):
     _admin(request)
     campaign = get_object_or_404(Campaign, pk=pk)
-    try:
-        services.start_computation(campaign, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    attempt(request, lambda: services.start_computation(campaign, by=request.user))
     return redirect("ratings:campaign", pk=pk)
 
 
@@ -141,12 +141,11 @@ def job_progress(request, pk: int):
 def campaign_publish(request, pk: int):
     _admin(request)
     campaign = get_object_or_404(Campaign, pk=pk)
-    try:
-        services.publish_campaign(campaign, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Published: stars, incentives and cases are updated."))
+    attempt(
+        request,
+        lambda: services.publish_campaign(campaign, by=request.user),
+        _("Published: stars, incentives and cases are updated."),
+    )
     return redirect("ratings:campaign", pk=pk)
 
 
@@ -215,12 +214,13 @@ def zone_assign(request, pk: int):
     zone = _zone(request, pk)
     form = AssignForm(request.POST)
     if form.is_valid():
-        try:
-            services.assign_expert(zone, expert=form.cleaned_data["expert"], by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Expert assigned."))
+        attempt(
+            request,
+            lambda: services.assign_expert(
+                zone, expert=form.cleaned_data["expert"], by=request.user
+            ),
+            _("Expert assigned."),
+        )
     return redirect("ratings:zone", pk=pk)
 
 
@@ -234,19 +234,18 @@ def zone_record(request, pk: int):
     )
     if form.is_valid():
         kind, code = form.cleaned_data["item"].split(":", 1)
-        try:
-            services.record_item(
+        attempt(
+            request,
+            lambda: services.record_item(
                 zone,
                 by=request.user,
                 kind=kind,
                 code=code,
                 note=form.cleaned_data["note"],
                 evidence=form.cleaned_data["evidence"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Item recorded; recompute the zone to apply it."))
+            ),
+            _("Item recorded; recompute the zone to apply it."),
+        )
     else:
         messages.error(request, _("Choose the item and describe the evidence."))
     return redirect("ratings:zone", pk=pk)
@@ -257,12 +256,11 @@ def zone_record(request, pk: int):
 def zone_recompute(request, pk: int):
     _admin(request)
     zone = _zone(request, pk)
-    try:
-        services.start_computation(zone.campaign, by=request.user, zone=zone)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The zone is being recomputed."))
+    attempt(
+        request,
+        lambda: services.start_computation(zone.campaign, by=request.user, zone=zone),
+        _("The zone is being recomputed."),
+    )
     return redirect("ratings:zone", pk=pk)
 
 
@@ -274,19 +272,18 @@ def zone_feature(request, pk: int):
     form = FeatureForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.submit_feature(
+        attempt(
+            request,
+            lambda: services.submit_feature(
                 zone,
                 by=request.user,
                 title=data["title"],
                 description=data["description"],
                 points=data["points"],
                 evidence=data["evidence"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Feature item submitted to the province."))
+            ),
+            _("Feature item submitted to the province."),
+        )
     else:
         messages.error(request, _("Fill in the title, description and points."))
     return redirect("ratings:zone", pk=pk)
@@ -299,10 +296,12 @@ def feature_decide(request, pk: int, decision: str):
     item = get_object_or_404(FeatureItem.objects.select_related("zone__campaign"), pk=pk)
     form = DecisionForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        services.decide_feature(item, by=request.user, approve=decision == "approve", reason=reason)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    attempt(
+        request,
+        lambda: services.decide_feature(
+            item, by=request.user, approve=decision == "approve", reason=reason
+        ),
+    )
     return redirect("ratings:zone", pk=item.zone_id)
 
 
@@ -319,20 +318,18 @@ def assessment(request, pk: int):
     settings = services.settings_of(assignment.zone.campaign.scheme)
     if request.method == "POST":
         scores = {w.code: request.POST.get(f"score-{w.code}", "") for w in settings.work_items}
-        try:
-            services.save_work_scores(
+        saved = attempt(
+            request,
+            lambda: services.save_work_scores(
                 assignment,
                 by=request.user,
                 scores=scores,
                 comment=request.POST.get("comment", ""),
                 submit="submit" in request.POST,
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request, _("Scores submitted.") if "submit" in request.POST else _("Draft saved.")
-            )
+            ),
+            _("Scores submitted.") if "submit" in request.POST else _("Draft saved."),
+        )
+        if saved:
             return redirect("ratings:assessment", pk=pk)
     items = [
         (w, assignment.scores.get(w.code, request.POST.get(f"score-{w.code}", "")))
@@ -356,22 +353,18 @@ def case_detail(request, pk: int):
     if request.method == "POST":
         _admin(request)
         if form.is_valid():
-            try:
-                if case.kind == CaseKind.INTERVIEW:
-                    services.close_interview(
-                        case, by=request.user, outcome=form.cleaned_data["outcome"]
-                    )
-                else:
-                    services.decide_delisting(
-                        case,
-                        by=request.user,
-                        confirm="confirm" in request.POST,
-                        outcome=form.cleaned_data["outcome"],
-                    )
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+            outcome = form.cleaned_data["outcome"]
+            if case.kind == CaseKind.INTERVIEW:
+                action = partial(services.close_interview, case, by=request.user, outcome=outcome)
             else:
-                messages.success(request, _("The case was updated."))
+                action = partial(
+                    services.decide_delisting,
+                    case,
+                    by=request.user,
+                    confirm="confirm" in request.POST,
+                    outcome=outcome,
+                )
+            if attempt(request, action, _("The case was updated.")):
                 return redirect("ratings:case", pk=pk)
     return render(
         request,

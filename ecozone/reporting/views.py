@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecozone.accounts import permissions as scope
+from ecozone.core.feedback import attempt
 from ecozone.core.tabular import ImportRejected, workbook_response
 from ecozone.indicators.rules import evaluate
 from ecozone.reporting import evidence as evidence_service
@@ -282,17 +283,16 @@ def unlock_request(request, pk: int):
     codes = [(r.indicator.code, r.indicator.code) for r in queries.form_rows(report)]
     form = UnlockRequestForm(request.POST, codes=codes)
     if form.is_valid():
-        try:
-            services.request_unlock(
+        attempt(
+            request,
+            lambda: services.request_unlock(
                 report,
                 by=request.user,
                 codes=form.cleaned_data["indicators"],
                 reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The unlock request was sent to the province."))
+            ),
+            _("The unlock request was sent to the province."),
+        )
     else:
         messages.error(request, _("Name the indicators to reopen and the reason."))
     return redirect("reporting:report", pk=pk)
@@ -306,14 +306,13 @@ def unlock_decide(request, pk: int, request_pk: int, decision: str):
     unlock = get_object_or_404(UnlockRequest, pk=request_pk, report=report)
     form = DecisionForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        services.decide_unlock(
+    attempt(
+        request,
+        lambda: services.decide_unlock(
             unlock, by=request.user, approve=decision == "approve", comment=comment
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The unlock request was decided."))
+        ),
+        _("The unlock request was decided."),
+    )
     return redirect("reporting:report", pk=pk)
 
 
@@ -340,14 +339,13 @@ def evidence_upload(request, pk: int):
     if upload is None:
         messages.error(request, _("Choose a file to upload."))
     else:
-        try:
-            evidence_service.add_evidence(
+        attempt(
+            request,
+            lambda: evidence_service.add_evidence(
                 report, indicator_code=code, upload=upload, by=request.user
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Evidence file stored."))
+            ),
+            _("Evidence file stored."),
+        )
     return redirect(reverse("reporting:report", args=[pk]) + f"#row-{code}")
 
 
