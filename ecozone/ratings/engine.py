@@ -319,6 +319,7 @@ class _Item:
         "code",
         "count",
         "definition",
+        "full_points",
         "held_share",
         "latest",
         "memo",
@@ -350,9 +351,9 @@ class _Item:
         if applies and not self.applicable:
             years = dict.fromkeys(period, YearScore(Verdict.NOT_APPLICABLE, ZERO, reason))
         self.row = IndicatorScore(d.code, d.name, d.attribute, d.kind, False, years=years)
-        self.weight = self.points_per_score = ZERO
-        # A year's answer is remembered by what the rule reads of it (and, for a trend, by the
-        # previous year's figure).
+        self.weight = self.points_per_score = self.full_points = ZERO
+        # A year's answer is remembered by what the rule reads of it. A trend is judged every
+        # time: with the previous year's figure in the key, its answers almost never repeat.
         reads = required_inputs(d.rule)
         self.read = attrgetter(*sorted(reads))
         self.trend = uses_previous_year(d.rule)
@@ -391,20 +392,18 @@ class _Item:
         met, not_met = Verdict.MET, Verdict.NOT_MET
         memo, read, get, trend = self.memo, self.read, by_year.get, self.trend
         years = {}
-        total, held, run, longest = ZERO, 0, 0, 0
-        previous = None
+        held, run, longest = 0, 0, 0
         for year in self.period:
             value = get(year)
-            if trend:
-                previous = get(year - 1)
-                key = (read(value or _NOTHING), (previous or _NOTHING).number)
+            if trend:  # a trend's answers rarely repeat with the same previous figure
+                judged = self._year_score(value, get(year - 1))
             else:
                 key = read(value or _NOTHING)
-            judged = memo.get(key)
-            if judged is None:
-                judged = self._year_score(value, previous)
-                if len(memo) < _MEMO_LIMIT:
-                    memo[key] = judged
+                judged = memo.get(key)
+                if judged is None:
+                    judged = self._year_score(value, None)
+                    if len(memo) < _MEMO_LIMIT:
+                        memo[key] = judged
             years[year] = judged
             verdict = judged.verdict
             if verdict is met:
@@ -414,12 +413,14 @@ class _Item:
                 run += 1
                 if run > longest:
                     longest = run
-            total += judged.score
         if self.process:
             score = self.held_share[held] if years[self.latest].verdict is met else ZERO
-        elif held == len(self.period):  # every year met: total / count is 1, no need to divide
+        elif held == len(self.period):  # every year met: the mean of ones
             score = ONE
         else:
+            total = ZERO
+            for judged in years.values():
+                total += judged.score
             score = total / self.count
         d = self.definition
         row = IndicatorScore(
@@ -430,7 +431,7 @@ class _Item:
             True,
             score,
             self.weight,
-            self.points_per_score * score,
+            self.full_points if score is ONE else self.points_per_score * score,
             years,
         )
         return row, longest
@@ -476,6 +477,7 @@ class _Plan:
             for member, weight in zip(members, own, strict=True):
                 member.weight = shares.get(attribute, ZERO) * weight / total if total else ZERO
                 member.points_per_score = scheme.part_a_max * member.weight
+                member.full_points = member.points_per_score * ONE  # a score of 1, multiplied once
         self.weight_sum = sum((i.weight for i in applicable), ZERO)
 
 
@@ -502,21 +504,21 @@ def _partial_credit(threshold: Compare, number: Decimal, tolerance: Decimal) -> 
     return max(ZERO, ONE - max(shortfall, ZERO) / (tolerance * abs(target)))
 
 
-def _indicator_scores(data: RatingInput, plan: _Plan) -> tuple[list[IndicatorScore], dict]:
-    """Each indicator's yearly verdicts and score; also, for each applicable binding indicator,
-    its longest run of consecutive years not met (for the rules)."""
+def _indicator_scores(data: RatingInput, plan: _Plan) -> tuple[list[IndicatorScore], list]:
+    """Each indicator's yearly verdicts and score; also, for the rules, each applicable binding
+    indicator not met in some year, with its longest run of consecutive years not met."""
     values = data.values
     scored = []
-    runs: dict[str, int] = {}
+    failing: list[tuple[IndicatorScore, int]] = []
     for item in plan.items:
         if not item.applicable:
             scored.append(item.row)
             continue
         row, longest = item.score(values.get(item.code) or _NO_VALUES)
-        if row.attribute == "binding":
-            runs[row.code] = longest
+        if longest and row.attribute == "binding":
+            failing.append((row, longest))
         scored.append(row)
-    return scored, runs
+    return scored, failing
 
 
 def _mean_trimmed(scores: tuple[Decimal, ...], trim_from: int) -> Decimal:
@@ -554,7 +556,7 @@ def compute_all(inputs: Iterable[RatingInput]) -> list[ScoreCard]:
 
 def _compute(data: RatingInput, plan: _Plan) -> ScoreCard:
     scheme = data.scheme
-    indicators, runs = _indicator_scores(data, plan)
+    indicators, failing = _indicator_scores(data, plan)
     part_a = ZERO
     if plan.weight_sum:
         part_a = (
@@ -572,7 +574,7 @@ def _compute(data: RatingInput, plan: _Plan) -> ScoreCard:
         Decimal("0.1"), rounding=ROUND_HALF_UP
     )
     stars = next((s for s, minimum in scheme.thresholds if total >= minimum), 0)
-    rules = _rules(data, indicators, runs)
+    rules = _rules(data, failing)
     final = stars
     if any(r.effect == REVOKE for r in rules):
         final = 0
@@ -583,7 +585,7 @@ def _compute(data: RatingInput, plan: _Plan) -> ScoreCard:
     )
 
 
-def _rules(data: RatingInput, indicators: list[IndicatorScore], runs: dict) -> list[RuleHit]:
+def _rules(data: RatingInput, failing: list[tuple[IndicatorScore, int]]) -> list[RuleHit]:
     scheme = data.scheme
     names = dict(scheme.veto_items) | dict(scheme.bar_items)
     hits = [
@@ -591,12 +593,7 @@ def _rules(data: RatingInput, indicators: list[IndicatorScore], runs: dict) -> l
         for code in data.vetoes
     ]
     latest = data.period[-1]
-    for item in indicators:
-        if item.code not in runs:  # not an applicable binding indicator
-            continue
-        misses = runs[item.code]
-        if not misses:
-            continue
+    for item, misses in failing:
         label = f"{item.code} {item.name}"
         if misses >= scheme.revoke_after_failures:
             hits.append(

@@ -4,11 +4,10 @@ approved features and recorded items. One query per kind of input, whatever the 
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import Decimal
+from decimal import Context, Decimal
 
 from django.db import connection
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast
+from django.db.models import F, Q
 
 from ecozone.core.batch import collector_paused
 from ecozone.indicators.models import Indicator, IndicatorSystem
@@ -93,27 +92,27 @@ def load_values(
     seen: dict[tuple, Reported] = {}  # identical answers share one object
     for facts, regions in kinds.items():
         applicable = [pk for pk, d in by_pk.items() if applies_to(d.scope, d.condition, facts)]
-        wanted = Q(
-            report__in=_reports(regions, period_years, accepted_only), indicator_id__in=applicable
-        )
+        wanted = Q(report__in=_reports(regions, period_years, accepted_only), listed__in=applicable)
         if before_years and trend_codes:
             wanted |= Q(
                 report__in=_reports(regions, before_years, accepted_only),
-                indicator_id__in=[pk for pk in applicable if codes[pk] in trend_codes],
+                listed__in=[pk for pk in applicable if codes[pk] in trend_codes],
             )
         _read_values(wanted, where, codes, values, seen)
     return values, editions, definitions
 
 
 def _read_values(wanted: Q, where: dict, codes: dict, values: dict, seen: dict) -> None:
+    """Read the values `wanted` selects by report and by `listed` (the indicator)."""
     # No joins: reports and indicators are resolved in Python (this read dominates computing).
-    # The figure is read as text and parsed here: cheaper than the backend's decimal converter.
     # The SQL is Django's (portable); rows are read with a plain cursor, skipping model machinery.
+    # The indicator is filtered as `indicator_id + 0`: an expression no index serves, so SQLite
+    # walks each report's values once instead of looking up each wanted indicator on its own.
     query = (
-        ReportValue.objects.filter(wanted)
+        ReportValue.objects.alias(listed=F("indicator_id") + 0)
+        .filter(wanted)
         .order_by()  # the model orders by region and position: a join and a sort not needed here
-        .annotate(figure=Cast("number", TextField()))
-        .values_list("report_id", "indicator_id", "figure", "task", "yes", "state")
+        .values_list("report_id", "indicator_id", "number", "task", "yes", "state")
     )
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -129,12 +128,26 @@ def _read_values(wanted: Q, where: dict, codes: dict, values: dict, seen: dict) 
                 value = seen.get(key)
                 if value is None:
                     value = seen[key] = Reported(
-                        None if figure is None else Decimal(figure),
+                        _figure(figure),
                         None if task is None else bool(task),
                         None if yes is None else bool(yes),
                         state or None,
                     )
                 by_code[codes[indicator_id]][year] = value
+
+
+_from_float = Context(prec=15).create_decimal_from_float
+
+
+def _figure(raw) -> Decimal | None:
+    """A figure as the database hands it over: PostgreSQL's numeric is a Decimal already; SQLite
+    keeps a decimal column as an integer or a double, read here to the 15 significant digits
+    SQLite stores and Django reads (written without trailing zeros)."""
+    if raw is None or type(raw) is Decimal:
+        return raw
+    if type(raw) is float:
+        return _from_float(raw).normalize()
+    return Decimal(raw)
 
 
 def _scoring_edition(zone, editions: dict, default: int | None) -> int | None:

@@ -383,6 +383,31 @@ def test_zone_inputs_read_what_the_scoring_needs_and_nothing_more(demo):
     assert len(data.indicators) == 52
 
 
+@pytest.mark.parametrize(
+    ("stored", "written"),
+    [("93.20", "93.2"), ("20", "20"), ("0.0001", "0.0001"), ("2181032342188.375", None)],
+)
+def test_zone_inputs_read_figures_as_the_orm_does(demo, stored, written):
+    """The read takes figures straight from the cursor (SQLite hands over a double): each must
+    equal what Django reads for the same row, on either database."""
+    from ecozone.indicators.rules import fmt
+    from ecozone.ratings.inputs import zone_inputs
+    from ecozone.reporting.models import ReportValue
+
+    designation = Designation.objects.get(region__code="330523", programme__code="provincial")
+    value = ReportValue.objects.get(
+        report__region__code="330523", report__year=2022, indicator__code="N19-03"
+    )
+    ReportValue.objects.filter(pk=value.pk).update(number=Decimal(stored))
+    settings = services.settings_of(Scheme.objects.get(code="default"))
+    zone = Reexamination(designation=designation, period=[2021, 2022, 2023])
+    data, _edition = zone_inputs([zone], settings, with_items=False)[-1]
+    number = data.values["N19-03"][2022].number
+    value.refresh_from_db()
+    assert number == value.number
+    assert fmt(number) == (written or fmt(value.number))
+
+
 def _advice(values_b1, bars=()):
     """Three binding indicators; B1 is judged on a trend; Part B at its maximum."""
     from ecozone.indicators.rules import RegionFacts, Reported, parse_rule
