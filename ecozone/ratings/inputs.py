@@ -7,7 +7,8 @@ from collections import defaultdict
 from decimal import Context, Decimal
 
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F, Q, TextField
+from django.db.models.functions import Cast
 
 from ecozone.core.batch import collector_paused
 from ecozone.indicators.models import Indicator, IndicatorSystem
@@ -108,11 +109,15 @@ def _read_values(wanted: Q, where: dict, codes: dict, values: dict, seen: dict) 
     # The SQL is Django's (portable); rows are read with a plain cursor, skipping model machinery.
     # The indicator is filtered as `indicator_id + 0`: an expression no index serves, so SQLite
     # walks each report's values once instead of looking up each wanted indicator on its own.
+    # Figures are parsed once per distinct answer (`seen`): SQLite hands over a double cheaply,
+    # but PostgreSQL's driver would build a Decimal for every row, so there the figure is text.
+    figure = F("number") if connection.vendor == "sqlite" else Cast("number", TextField())
     query = (
         ReportValue.objects.alias(listed=F("indicator_id") + 0)
         .filter(wanted)
         .order_by()  # the model orders by region and position: a join and a sort not needed here
-        .values_list("report_id", "indicator_id", "number", "task", "yes", "state")
+        .annotate(figure=figure)
+        .values_list("report_id", "indicator_id", "figure", "task", "yes", "state")
     )
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -140,11 +145,11 @@ _from_float = Context(prec=15).create_decimal_from_float
 
 
 def _figure(raw) -> Decimal | None:
-    """A figure as the database hands it over: PostgreSQL's numeric is a Decimal already; SQLite
-    keeps a decimal column as an integer or a double, read here to the 15 significant digits
-    SQLite stores and Django reads (written without trailing zeros)."""
-    if raw is None or type(raw) is Decimal:
-        return raw
+    """A figure as `_read_values` gets it: text from PostgreSQL; from SQLite, which keeps a decimal
+    column as an integer or a double, a double is read to the 15 significant digits SQLite stores
+    and Django reads (written without trailing zeros)."""
+    if raw is None:
+        return None
     if type(raw) is float:
         return _from_float(raw).normalize()
     return Decimal(raw)
