@@ -26,7 +26,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import get_language
 
 from ecozone.core.i18n import gettext as _
 
@@ -466,8 +466,8 @@ def compile_rule(rule: Rule, region: RegionFacts) -> Judge:
 
     Region variants are chosen here, once; the function only reads the reported value. Regions
     that differ only in what the rule does not look at share one function (a rule without
-    variants has one for every region). Messages are translated when a value is judged, in the
-    language active then.
+    variants has one for every region). Messages are translated here, in the language active
+    now: a compiled rule is kept for each language.
     """
     fields = _selector_fields(rule)
     seen = RegionFacts(
@@ -476,7 +476,7 @@ def compile_rule(rule: Rule, region: RegionFacts) -> Judge:
         coastal=region.coastal if "coastal" in fields else False,
         mountain_county=region.mountain_county if "mountain_county" in fields else False,
     )
-    return _compile(rule, seen)
+    return _compile(rule, seen, get_language())
 
 
 @lru_cache(maxsize=1024)
@@ -493,116 +493,117 @@ def _selector_fields(rule: Rule) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
-def _compile(rule: Rule, region: RegionFacts) -> Judge:
+def _compile(rule: Rule, region: RegionFacts, language: str | None) -> Judge:
+    # `language` is the active language: it keys the cache, and the judges' messages are
+    # translated in it here, once.
     match rule:
         case Compare(op, target):
             return _compare_judge(_TESTS[op], {"op": _OP_TEXT[op], "target": fmt(target)}, target)
         case StateIs(state):
             return _state_judge(state)
         case YesRequired():
-            return _yes_judge
+            return _answer_judge(
+                operator.attrgetter("yes"),
+                missing=_("yes/no not answered"),
+                held=_("answered yes"),
+                not_held=_("answered no"),
+            )
         case TaskRequired():
-            return _task_judge
+            return _answer_judge(
+                operator.attrgetter("task"),
+                missing=_("completion of the higher-level task not answered"),
+                held=_("higher-level task completed"),
+                not_held=_("higher-level task not completed"),
+            )
         case Trend(direction):
             return _trend_judge(operator.ge if direction == "higher" else operator.le)
         case AllOf(terms):
-            return _all_judge(tuple(_compile(t, region) for t in terms))
+            return _all_judge(tuple(_compile(t, region, language) for t in terms))
         case AnyOf(terms):
-            return _any_judge(tuple(_compile(t, region) for t in terms))
+            return _any_judge(tuple(_compile(t, region, language) for t in terms))
         case Variants():
             branch = _branch_for(rule, region)
             if branch is None:
-                return _not_applicable_judge
+                return _constant_judge(
+                    Evaluation(Verdict.NOT_APPLICABLE, _("no target for this kind of region"))
+                )
             selector, inner = branch
-            return _variant_judge(f"[{selector}] ", _compile(inner, region))
+            return _variant_judge(f"[{selector}] ", _compile(inner, region, language))
     raise TypeError(rule)  # pragma: no cover
 
 
 def _compare_judge(test, shown: dict, target: Decimal) -> Judge:
+    missing = Evaluation(Verdict.MISSING, _("no figure reported"))
+    meets = _("%(value)s meets %(op)s %(target)s")
+    fails = _("%(value)s does not meet %(op)s %(target)s")
+
     def judge(value, previous):
         number = (value or _NOTHING).number
         if number is None:
-            return Evaluation(Verdict.MISSING, _("no figure reported"))
+            return missing
         if test(number, target):
-            return Evaluation(
-                Verdict.MET,
-                _("%(value)s meets %(op)s %(target)s") % {**shown, "value": fmt(number)},
-            )
-        return Evaluation(
-            Verdict.NOT_MET,
-            _("%(value)s does not meet %(op)s %(target)s") % {**shown, "value": fmt(number)},
-        )
+            return Evaluation(Verdict.MET, meets % {**shown, "value": fmt(number)})
+        return Evaluation(Verdict.NOT_MET, fails % {**shown, "value": fmt(number)})
 
     return judge
 
 
 def _state_judge(state: str) -> Judge:
+    missing = Evaluation(Verdict.MISSING, _("no state reported"))
+    held = Evaluation(Verdict.MET, _("state “%(state)s” as required") % {"state": state})
+    other = _("state “%(given)s”, required “%(state)s”")
+
     def judge(value, previous):
         given = (value or _NOTHING).state
         if not given:
-            return Evaluation(Verdict.MISSING, _("no state reported"))
+            return missing
         if given == state:
-            return Evaluation(Verdict.MET, _("state “%(state)s” as required") % {"state": state})
-        return Evaluation(
-            Verdict.NOT_MET,
-            _("state “%(given)s”, required “%(state)s”") % {"given": given, "state": state},
-        )
+            return held
+        return Evaluation(Verdict.NOT_MET, other % {"given": given, "state": state})
 
     return judge
 
 
-def _answer_judge(read, missing: str, held: str, not_held: str) -> Judge:
-    """A yes/no answer of the value (`read`); the messages are translated when judging."""
+def _answer_judge(read, *, missing: str, held: str, not_held: str) -> Judge:
+    """A yes/no answer of the value (`read`): three possible judgements, made once."""
+    unanswered = Evaluation(Verdict.MISSING, missing)
+    yes, no = Evaluation(Verdict.MET, held), Evaluation(Verdict.NOT_MET, not_held)
 
     def judge(value, previous):
         answer = read(value or _NOTHING)
         if answer is None:
-            return Evaluation(Verdict.MISSING, _(missing))
-        if answer:
-            return Evaluation(Verdict.MET, _(held))
-        return Evaluation(Verdict.NOT_MET, _(not_held))
+            return unanswered
+        return yes if answer else no
 
     return judge
-
-
-_yes_judge = _answer_judge(
-    operator.attrgetter("yes"),
-    gettext_noop("yes/no not answered"),
-    gettext_noop("answered yes"),
-    gettext_noop("answered no"),
-)
-_task_judge = _answer_judge(
-    operator.attrgetter("task"),
-    gettext_noop("completion of the higher-level task not answered"),
-    gettext_noop("higher-level task completed"),
-    gettext_noop("higher-level task not completed"),
-)
 
 
 def _trend_judge(holds) -> Judge:
+    missing = Evaluation(Verdict.MISSING, _("no figure reported"))
+    first = Evaluation(Verdict.MET, _("no previous-year figure to compare with; counted as met"))
+    better = _("%(previous)s → %(value)s: stable or improving")
+    worse = _("%(previous)s → %(value)s: worse than the previous year")
+
     def judge(value, previous):
         number = (value or _NOTHING).number
         if number is None:
-            return Evaluation(Verdict.MISSING, _("no figure reported"))
+            return missing
         before = (previous or _NOTHING).number
         if before is None:
-            return Evaluation(
-                Verdict.MET, _("no previous-year figure to compare with; counted as met")
-            )
+            return first
         shown = {"previous": fmt(before), "value": fmt(number)}
         if holds(number, before):
-            return Evaluation(
-                Verdict.MET, _("%(previous)s → %(value)s: stable or improving") % shown
-            )
-        return Evaluation(
-            Verdict.NOT_MET, _("%(previous)s → %(value)s: worse than the previous year") % shown
-        )
+            return Evaluation(Verdict.MET, better % shown)
+        return Evaluation(Verdict.NOT_MET, worse % shown)
 
     return judge
 
 
-def _not_applicable_judge(value, previous) -> Evaluation:
-    return Evaluation(Verdict.NOT_APPLICABLE, _("no target for this kind of region"))
+def _constant_judge(result: Evaluation) -> Judge:
+    def judge(value, previous):
+        return result
+
+    return judge
 
 
 def _variant_judge(prefix: str, inner: Judge) -> Judge:
@@ -614,15 +615,15 @@ def _variant_judge(prefix: str, inner: Judge) -> Judge:
 
 
 def _all_judge(terms: tuple[Judge, ...]) -> Judge:
-    met = Verdict.MET
+    met, separator = Verdict.MET, _("; ")
     if len(terms) == 2:  # the usual "task & trend:higher": no list to build when both hold
         first, second = terms
 
         def judge_two(value, previous):
             a, b = first(value, previous), second(value, previous)
             if a.verdict is met and b.verdict is met:
-                return Evaluation(met, a.reason + _("; ") + b.reason)
-            return _combine_all([a, b])
+                return Evaluation(met, a.reason + separator + b.reason)
+            return _combine_all([a, b], separator)
 
         return judge_two
 
@@ -630,51 +631,48 @@ def _all_judge(terms: tuple[Judge, ...]) -> Judge:
         results = [term(value, previous) for term in terms]
         for result in results:
             if result.verdict is not met:
-                return _combine_all(results)
-        return Evaluation(met, _join(results))  # every term met: the common case
+                return _combine_all(results, separator)
+        return Evaluation(met, separator.join([r.reason for r in results]))  # the common case
 
     return judge
 
 
 def _any_judge(terms: tuple[Judge, ...]) -> Judge:
+    separator = _("; ")
+
     def judge(value, previous):
-        return _combine_any([term(value, previous) for term in terms])
+        return _combine_any([term(value, previous) for term in terms], separator)
 
     return judge
 
 
-def _join(results: list[Evaluation]) -> str:
-    return _("; ").join([r.reason for r in results])
-
-
-def _combine_all(results: list[Evaluation]) -> Evaluation:
+def _combine_all(results: list[Evaluation], separator: str) -> Evaluation:
     """All terms must hold: the failures if any (not met before missing), else every reason.
     Terms without a target for the region do not count; with none left, neither does the rule."""
     verdicts = {r.verdict for r in results}
     for verdict in (Verdict.NOT_MET, Verdict.MISSING):
         if verdict in verdicts:
-            return Evaluation(verdict, _join([r for r in results if r.verdict is verdict]))
+            return Evaluation(
+                verdict, separator.join([r.reason for r in results if r.verdict is verdict])
+            )
     if Verdict.MET in verdicts:
-        return Evaluation(
-            Verdict.MET, _join([r for r in results if r.verdict is not Verdict.NOT_APPLICABLE])
-        )
-    return Evaluation(Verdict.NOT_APPLICABLE, _join(results))
+        held = [r.reason for r in results if r.verdict is not Verdict.NOT_APPLICABLE]
+        return Evaluation(Verdict.MET, separator.join(held))
+    return Evaluation(Verdict.NOT_APPLICABLE, separator.join([r.reason for r in results]))
 
 
-def _combine_any(results: list[Evaluation]) -> Evaluation:
+def _combine_any(results: list[Evaluation], separator: str) -> Evaluation:
     """One term must hold: the first that does; else the missing ones, else every failure."""
     verdicts = {r.verdict for r in results}
     if Verdict.MET in verdicts:
         return next(r for r in results if r.verdict is Verdict.MET)
     if Verdict.MISSING in verdicts:
-        return Evaluation(
-            Verdict.MISSING, _join([r for r in results if r.verdict is Verdict.MISSING])
-        )
+        missing = [r.reason for r in results if r.verdict is Verdict.MISSING]
+        return Evaluation(Verdict.MISSING, separator.join(missing))
     if Verdict.NOT_MET in verdicts:
-        return Evaluation(
-            Verdict.NOT_MET, _join([r for r in results if r.verdict is not Verdict.NOT_APPLICABLE])
-        )
-    return Evaluation(Verdict.NOT_APPLICABLE, _join(results))
+        failed = [r.reason for r in results if r.verdict is not Verdict.NOT_APPLICABLE]
+        return Evaluation(Verdict.NOT_MET, separator.join(failed))
+    return Evaluation(Verdict.NOT_APPLICABLE, separator.join([r.reason for r in results]))
 
 
 def uses_previous_year(rule: Rule) -> bool:

@@ -204,6 +204,24 @@ def test_evaluate_each_rule_form(text, value, previous, region, verdict, reason)
     assert (result.verdict, result.reason) == (verdict, reason)
 
 
+def test_judgements_are_in_the_language_active_when_judging():
+    """Compiled rules translate their messages once: each language gets its own compiled rule."""
+    from django.utils import translation
+
+    rule, value = parse_rule("task & trend:higher"), Reported(number=D("5"), task=True)
+    with translation.override("en"):
+        english = evaluate(rule, value, Reported(number=D("4")), COUNTY)
+    chinese = evaluate(rule, value, Reported(number=D("4")), COUNTY)
+    with translation.override("en"):
+        again = evaluate(rule, value, Reported(number=D("4")), COUNTY)
+    assert (
+        english.reason
+        == again.reason
+        == ("higher-level task completed; 4 → 5: stable or improving")
+    )
+    assert chinese.reason == "已完成上级规定的目标任务；上年 4 → 本年 5，保持稳定或改善"
+
+
 def test_parse_builds_the_tree():
     assert parse_rule("task & (>=90 | trend:higher)") == AllOf(
         (TaskRequired(), AnyOf((Compare(">=", D("90")), Trend("higher"))))
