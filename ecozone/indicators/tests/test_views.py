@@ -77,3 +77,30 @@ def test_export_downloads_a_workbook(client_as):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response.content[:2] == b"PK"
+
+
+def test_catalogue_api_needs_a_signed_in_user(client):
+    assert client.get("/api/v1/indicator-systems").status_code == 401
+    assert client.get("/api/v1/indicator-systems/N19").status_code == 401
+    response = client.post(
+        "/api/v1/rules/evaluate", {"rule": ">=1"}, content_type="application/json"
+    )
+    assert response.status_code == 401
+
+
+def test_rule_evaluation_api_judges_in_the_chosen_language(client_as):
+    body = {
+        "rule": "task & trend:higher",
+        "value": {"value": "5", "task": True},
+        "previous": {"value": "4"},
+    }
+    client = client_as("county")
+    response = client.post("/api/v1/rules/evaluate", body, content_type="application/json")
+    assert response.json() == {
+        "rule": "task & trend:higher",
+        "verdict": "met",
+        "reason": "已完成上级规定的目标任务；上年 4 → 本年 5，保持稳定或改善",
+    }
+    client.cookies["django_language"] = "en"  # the language menu's choice
+    english = client.post("/api/v1/rules/evaluate", body, content_type="application/json")
+    assert english.json()["reason"] == "higher-level task completed; 4 → 5: stable or improving"

@@ -331,6 +331,7 @@ def test_score_cards_follow_scope_and_publication(demo, users, client_as):
     assert client_as("county").get(f"/api/v1/ratings/results/{chunan.pk}").status_code == 404
     pdf = client_as("county").get(f"/ratings/zones/{anji.pk}/card.pdf")
     assert (pdf.status_code, pdf.content[:5]) == (200, b"%PDF-")
+    assert client_as("county").get(f"/ratings/zones/{chunan.pk}/card.pdf").status_code == 404
     for url in (
         f"/ratings/{campaign.pk}/compute/",
         f"/ratings/{campaign.pk}/publish/",
@@ -351,6 +352,7 @@ def test_early_warning_lists_provisional_ratings_in_scope(demo, users, client_as
         assert Decimal(row["points_needed"]) > 0 and row["to_reach_next"]
     assert len(client_as("city").get("/api/v1/ratings/early-warning").json()) == 6
     assert client_as("expert").get("/ratings/early-warning/").status_code == 403
+    assert client_as("expert").get("/api/v1/ratings/early-warning").status_code == 403
     page = client_as("province_admin").get("/ratings/early-warning/")
     assert len(page.context["rows"]) == 97
 
