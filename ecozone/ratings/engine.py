@@ -366,8 +366,10 @@ class _Item:
             self.threshold = numeric_threshold(d.rule, region)
         self.tolerance = scheme.tolerance
         # Shared by every plan judging the same rule the same way (regions the rule does not
-        # tell apart, other periods).
-        self.memo: dict = memos.setdefault((self.rule_judge, self.threshold, self.tolerance), {})
+        # tell apart, other periods); none for a trend.
+        self.memo: dict | None = None
+        if not self.trend:
+            self.memo = memos.setdefault((self.rule_judge, self.threshold, self.tolerance), {})
         # Rules reading only yes/no, task and state answers see few distinct periods: their
         # whole rows are remembered too (by the period's answers; this plan's weight).
         self.rows: dict | None = None

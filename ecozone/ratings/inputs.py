@@ -93,18 +93,16 @@ def load_values(
     seen: dict[tuple, Reported] = {}  # identical answers share one object
     for facts, regions in kinds.items():
         applicable = [pk for pk, d in by_pk.items() if applies_to(d.scope, d.condition, facts)]
-        wanted = Q(report__in=_reports(regions, period_years, accepted_only), listed__in=applicable)
+        wanted = [(_reports(regions, period_years, accepted_only), applicable)]
         if before_years and trend_codes:
-            wanted |= Q(
-                report__in=_reports(regions, before_years, accepted_only),
-                listed__in=[pk for pk in applicable if codes[pk] in trend_codes],
-            )
+            trends = [pk for pk in applicable if codes[pk] in trend_codes]
+            wanted.append((_reports(regions, before_years, accepted_only), trends))
         _read_values(wanted, where, codes, values, seen)
     return values, editions, definitions
 
 
-def _read_values(wanted: Q, where: dict, codes: dict, values: dict, seen: dict) -> None:
-    """Read the values `wanted` selects by report and by `listed` (the indicator)."""
+def _read_values(wanted: list, where: dict, codes: dict, values: dict, seen: dict) -> None:
+    """Read the values of each (reports, indicator ids) pair of `wanted`, in one query."""
     # No joins: reports and indicators are resolved in Python (this read dominates computing).
     # The SQL is Django's (portable); rows are read with a plain cursor, skipping model machinery.
     # The indicator is filtered as `indicator_id + 0`: an expression no index serves, so SQLite
@@ -112,9 +110,12 @@ def _read_values(wanted: Q, where: dict, codes: dict, values: dict, seen: dict) 
     # Figures are parsed once per distinct answer (`seen`): SQLite hands over a double cheaply,
     # but PostgreSQL's driver would build a Decimal for every row, so there the figure is text.
     figure = F("number") if connection.vendor == "sqlite" else Cast("number", TextField())
+    selected = Q()
+    for reports, indicator_ids in wanted:
+        selected |= Q(report__in=reports, listed__in=indicator_ids)
     query = (
         ReportValue.objects.alias(listed=F("indicator_id") + 0)
-        .filter(wanted)
+        .filter(selected)
         .order_by()  # the model orders by region and position: a join and a sort not needed here
         .annotate(figure=figure)
         .values_list("report_id", "indicator_id", "figure", "task", "yes", "state")
