@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ecozone.accounts.models import Role
 from ecozone.core.batch import collector_paused
+from ecozone.core.uploads import check_upload
 from ecozone.designations.models import Designation
 from ecozone.designations.services import change_designation_status, set_designation_stars
 from ecozone.designations.states import DesignationStatus
@@ -191,8 +192,6 @@ def submit_feature(
         zone=zone, title=title, description=description, points=points, submitted_by=by
     )
     if evidence is not None:
-        from ecozone.core.uploads import check_upload
-
         name, _type = check_upload(evidence)
         item.evidence.save(name, evidence, save=False)
     item.save()
@@ -221,8 +220,6 @@ def record_item(
         raise ValidationError(_("Describe the evidence."))
     item = RecordedItem(zone=zone, kind=kind, code=code, note=note, recorded_by=by)
     if evidence is not None:
-        from ecozone.core.uploads import check_upload
-
         name, _type = check_upload(evidence)
         item.evidence.save(name, evidence, save=False)
     item.save()
@@ -266,9 +263,7 @@ def _compute_zones(zones: list[Reexamination], *, job: ComputationJob | None) ->
         done += len(chunk)
         if job is not None:
             ComputationJob.objects.filter(pk=job.pk).update(done=done, status=JobStatus.RUNNING)
-    if all(
-        z.computed_at for z in Reexamination.objects.filter(campaign=campaign).only("computed_at")
-    ):
+    if not campaign.zones.filter(computed_at__isnull=True).exists():
         transition_campaign(campaign, action="computed")
     return done
 
@@ -399,6 +394,14 @@ def _previous_results(campaign: Campaign, designation_ids) -> dict[int, int | No
     return result
 
 
+def years_after(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 def close_interview(case: ConsequenceCase, *, by, outcome: str) -> ConsequenceCase:
     if case.kind != CaseKind.INTERVIEW or case.status != CaseStatus.OPEN:
         raise ValidationError(_("Only an open interview case can be closed."))
@@ -425,8 +428,7 @@ def decide_delisting(case: ConsequenceCase, *, by, confirm: bool, outcome: str) 
         case.status = CaseStatus.CONFIRMED if confirm else CaseStatus.DISMISSED
         case.outcome, case.closed_at, case.closed_by = outcome, timezone.now(), by
         if confirm:
-            today = timezone.localdate()
-            case.barred_until = today.replace(year=today.year + settings.reapply_bar_years)
+            case.barred_until = years_after(timezone.localdate(), settings.reapply_bar_years)
             change_designation_status(
                 case.designation, to=DesignationStatus.DELISTED, by=by, reason=outcome
             )

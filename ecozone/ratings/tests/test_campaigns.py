@@ -1,3 +1,4 @@
+import datetime
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -226,6 +227,18 @@ def test_a_second_revocation_opens_delisting_and_confirming_delists(demo, users)
     case.refresh_from_db()
     assert anji.status == "delisted"
     assert case.barred_until.year - case.closed_at.year == 3
+
+
+@pytest.mark.parametrize(
+    ("day", "later"),
+    [
+        (datetime.date(2024, 2, 29), datetime.date(2027, 2, 28)),
+        (datetime.date(2024, 3, 1), datetime.date(2027, 3, 1)),
+        (datetime.date(2025, 2, 28), datetime.date(2028, 2, 28)),
+    ],
+)
+def test_a_re_application_bar_from_a_leap_day_ends_on_a_real_date(day, later):
+    assert services.years_after(day, 3) == later
 
 
 def test_verify_ratings_reports_a_changed_result(demo, users):
