@@ -3,9 +3,8 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +21,7 @@ from ecozone.applications.models import (
 )
 from ecozone.applications.states import Actor, Conclusion, Opinion, Status
 from ecozone.core.feedback import attempt
+from ecozone.core.pdf import pdf_response
 from ecozone.designations.models import Batch, Designation, Programme
 
 
@@ -363,24 +363,15 @@ def naming_page(request):
 
 @login_required
 def certificate(request, pk: int):
-    from django.contrib.staticfiles import finders
-    from weasyprint import CSS, HTML
-
     application = _application(request, pk)
     if application.status != Status.NAMED or application.designation is None:
         raise Http404
-    html = render_to_string(
+    return pdf_response(
         "applications/certificate.html",
         {"application": application, "designation": application.designation},
+        stylesheet="css/certificate.css",
+        filename=f"certificate-{application.region.code}.pdf",
     )
-    pdf = HTML(string=html).write_pdf(
-        stylesheets=[CSS(filename=finders.find("css/certificate.css"))]
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f"attachment; filename=certificate-{application.region.code}.pdf"
-    )
-    return response
 
 
 @login_required

@@ -1,17 +1,18 @@
 from functools import partial
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecozone.accounts import permissions
 from ecozone.accounts.permissions import home_region
 from ecozone.core.feedback import attempt
+from ecozone.core.pdf import pdf_response
 from ecozone.ratings import queries, services
 from ecozone.ratings.forms import (
     AssignForm,
@@ -172,9 +173,7 @@ def zone_detail(request, pk: int):
     is_admin = permissions.is_province_admin(request.user)
     preparing = zone.campaign.status != CampaignStatus.PUBLISHED
     settings = services.settings_of(zone.campaign.scheme)
-    show_card = bool(zone.card) and (
-        is_admin or permissions.is_department(request.user) or not preparing
-    )
+    show_card = _card_visible(request.user, zone)
     return render(
         request,
         "ratings/zone.html",
@@ -196,6 +195,15 @@ def zone_detail(request, pk: int):
             "decision_form": DecisionForm(),
             "indicators": _card_rows(zone.card) if show_card else [],
         },
+    )
+
+
+def _card_visible(user, zone: Reexamination) -> bool:
+    """A computed card is seen by the province before publication, by everyone in scope after."""
+    return bool(zone.card) and (
+        zone.campaign.status == CampaignStatus.PUBLISHED
+        or permissions.is_province_admin(user)
+        or permissions.is_department(user)
     )
 
 
@@ -393,31 +401,19 @@ def early_warning(request):
 
 @login_required
 def simulator(request):
-    from pathlib import Path
-
     example = (Path(__file__).parent / "simulator_example.json").read_text(encoding="utf-8")
     return render(request, "ratings/simulator.html", {"example": example})
 
 
 @login_required
 def card_pdf(request, pk: int):
-    from django.contrib.staticfiles import finders
-    from weasyprint import CSS, HTML
-
     zone = _zone(request, pk)
-    if not zone.card or (
-        zone.campaign.status != CampaignStatus.PUBLISHED
-        and not permissions.is_province_admin(request.user)
-    ):
+    if not _card_visible(request.user, zone):
         raise Http404
-    html = render_to_string(
+    return pdf_response(
         "ratings/card_pdf.html",
         {"zone": zone, "card": zone.card, "indicators": _card_rows(zone.card)},
+        stylesheet="css/pdf.css",
+        filename=f"scorecard-{zone.designation.region.code}-{zone.campaign.year}.pdf",
         request=request,
     )
-    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(filename=finders.find("css/pdf.css"))])
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f"attachment; filename=scorecard-{zone.designation.region.code}-{zone.campaign.year}.pdf"
-    )
-    return response

@@ -337,6 +337,10 @@ def test_score_cards_follow_scope_and_publication(demo, users, client_as):
         client_as("county").get(f"/ratings/zones/{anji.pk}/").context["card"] is None
     )  # not yet published
     assert client_as("county").get(f"/api/v1/ratings/results/{anji.pk}").status_code == 404
+    assert client_as("county").get(f"/ratings/zones/{anji.pk}/card.pdf").status_code == 404
+    # The departments review the cards before publication, on the page and in the PDF.
+    assert client_as("department").get(f"/ratings/zones/{anji.pk}/").context["card"]
+    assert client_as("department").get(f"/ratings/zones/{anji.pk}/card.pdf").status_code == 200
     services.publish_campaign(campaign, by=admin)
     assert client_as("county").get(f"/ratings/zones/{anji.pk}/").context["card"]["total"] == str(
         anji.total
