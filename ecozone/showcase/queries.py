@@ -34,10 +34,10 @@ def _d(value) -> str:
 
 def headline() -> dict:
     def build():
-        programmes = list(Programme.objects.all())
+        province = home_province()
         figures = []
-        for programme in programmes:
-            c = coverage(programme)
+        for programme in Programme.objects.all():
+            c = coverage(programme, province)
             figures.append(
                 {
                     "code": programme.code,
@@ -134,11 +134,11 @@ def by_city() -> list[dict]:
         province = home_province()
         programmes = {p.code: p for p in Programme.objects.all()}
         cover = {
-            code: {row.region.code: row for row in coverage(p).cities}
+            code: {row.region.code: row for row in coverage(p, province).cities}
             for code, p in programmes.items()
         }
         cities = list(Region.objects.filter(parent=province, level=Level.CITY).order_by("code"))
-        holding = Designation.objects.holding().select_related("programme", "region")
+        holding = Designation.objects.holding().select_related("programme", "region__parent")
         counts = defaultdict(lambda: defaultdict(int))
         stars = defaultdict(list)
         for d in holding:

@@ -169,6 +169,16 @@ def test_statistics_are_cached_and_invalidated_by_publication(
     assert next(c for c in counties if c["code"] == "330523")["stars"] == 5
 
 
+def test_the_city_figures_take_a_fixed_number_of_queries(django_assert_max_num_queries):
+    """Built without the cache: the query count does not grow with the 151 designations."""
+    from ecozone.showcase.queries import by_city
+
+    load_roster()
+    with django_assert_max_num_queries(15):
+        rows = by_city()
+    assert sum(r["provincial"] + r["national"] + r["lianshan"] for r in rows) == 151
+
+
 def test_the_comparison_ranks_cities_and_sorts(client):
     load_roster()
     rows = client.get("/compare/?sort=national").context["rows"]
