@@ -592,7 +592,6 @@ ZH.update(
 
 ZH.update(
     {
-        "Some values are invalid and were not saved; the others were.": "部分数值有误，未予保存；其余数值已保存。"
     }
 )
 
@@ -1138,3 +1137,11 @@ ZH.update(
 )
 
 ZH.update({"Unknown action “%(action)s”.": "未知的操作“%(action)s”。"})
+
+# Annual reporting: the values API
+ZH.update(
+    {
+        "Some values are invalid; nothing was saved.": "部分数值无效，全部未保存。",
+        "sent more than once": "同一指标提交了多次",
+    }
+)

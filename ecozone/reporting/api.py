@@ -4,7 +4,6 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from ecozone.accounts import permissions as scope
@@ -106,6 +105,8 @@ def get_report(request, pk: int):
 
 
 class ValueIn(Schema):
+    """One row. Only the fields sent change; an explicit null clears a field."""
+
     code: str
     number: str | None = None
     task: bool | None = None
@@ -113,17 +114,25 @@ class ValueIn(Schema):
     state: str | None = None
     text: str | None = None
     explanation: str | None = None
+    reason: str = ""
 
 
 class ValuesIn(Schema):
     version: int
     values: list[ValueIn]
+    reason: str = ""
 
 
 class SaveOut(Schema):
     version: int
     changed: int
     errors: dict[str, dict[str, str]]
+
+
+class InvalidOut(Schema):
+    detail: str
+    errors: dict[str, dict[str, str]]
+    version: int
 
 
 class ConflictChange(Schema):
@@ -139,8 +148,23 @@ class ConflictOut(Schema):
     changes: list[ConflictChange]
 
 
-def _bool(value: bool | None) -> str:
-    return "" if value is None else ("是" if value else "否")
+def _text(value: bool | str | None) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value or ""
+
+
+def _row(value: ValueIn) -> services.RowInput:
+    sent = value.model_fields_set
+    raw = {
+        name: _text(getattr(value, name))
+        for name in ("number", "task", "yes", "state", "text")
+        if name in sent
+    }
+    explanation = (value.explanation or "") if "explanation" in sent else None
+    return services.RowInput(
+        value.code, raw, explanation, partial=True, reason=value.reason.strip()
+    )
 
 
 def _conflict(exc: services.StaleReport):
@@ -153,44 +177,32 @@ def _conflict(exc: services.StaleReport):
 
 @router.patch(
     "/reports/{pk}/values",
-    response={200: SaveOut, 409: ConflictOut, 422: dict},
-    summary="Write values (send the version you read; a stale one answers 409 with the changes)",
+    response={200: SaveOut, 409: ConflictOut, 422: InvalidOut},
+    summary="Write values: only the fields sent change (null clears one); one invalid row saves "
+    "nothing (422 lists every error); send the version you read (a stale one answers 409)",
 )
 def write_values(request, pk: int, payload: ValuesIn):
     report = _report(request, pk)
     if not permissions.can_edit_values(request.auth, report):
         raise PermissionDenied
-    rows = [
-        services.RowInput(
-            v.code,
-            {
-                "number": v.number or "",
-                "task": _bool(v.task),
-                "yes": _bool(v.yes),
-                "state": v.state or "",
-                "text": v.text or "",
-            },
-            v.explanation,
-        )
-        for v in payload.values
-    ]
     try:
         result = services.save_values(
-            report, by=request.auth, rows=rows, version=payload.version, channel=Channel.API
+            report,
+            by=request.auth,
+            rows=[_row(v) for v in payload.values],
+            version=payload.version,
+            channel=Channel.API,
+            reason=payload.reason.strip(),
+            all_or_nothing=True,
         )
     except services.StaleReport as exc:
         return _conflict(exc)
-    report.refresh_from_db()
-    if result.errors:
-        # Valid rows are saved; the invalid ones are reported (and kept as unsaved input).
+    except services.InvalidValues as exc:
+        report.refresh_from_db()
         return Status(
-            422,
-            {
-                "detail": _("Some values are invalid and were not saved; the others were."),
-                "errors": result.errors,
-                "version": report.version,
-            },
+            422, InvalidOut(detail=str(exc.message), errors=exc.errors, version=report.version)
         )
+    report.refresh_from_db()
     return SaveOut(version=report.version, changed=result.changed, errors={})
 
 

@@ -68,11 +68,22 @@ class StaleReport(Exception):
         super().__init__(_("The report was changed by someone else meanwhile; nothing was saved."))
 
 
+class InvalidValues(ValidationError):
+    """Some rows of an all-or-nothing save are invalid; nothing was saved."""
+
+    def __init__(self, errors: dict[str, dict[str, str]]):
+        self.errors = errors
+        super().__init__(_("Some values are invalid; nothing was saved."))
+
+
 @dataclass
 class RowInput:
     indicator_code: str
     raw: dict[str, str]
     explanation: str | None = None  # None: leave the explanation as it is
+    # Partial rows change only the fields present in `raw`; the others keep their stored value.
+    partial: bool = False
+    reason: str = ""  # recorded in the value's history row (falls back to the call's reason)
 
 
 @dataclass
@@ -166,9 +177,14 @@ def save_values(
     version: int | None,
     channel: str = Channel.FORM,
     reason: str = "",
+    all_or_nothing: bool = False,
 ) -> SaveResult:
     """Save what the filer typed. Valid inputs are stored (with history when they change);
-    invalid ones are kept as unsaved input with their errors, so nothing typed is lost."""
+    invalid ones are kept as unsaved input with their errors, so nothing typed is lost.
+
+    With `all_or_nothing` (the API), one invalid row saves nothing: InvalidValues names every
+    error and the report's version is unchanged.
+    """
     with transaction.atomic():
         report = _lock(report)
         _check_version(report, version)
@@ -185,7 +201,8 @@ def save_values(
         result = SaveResult()
         created: list[ReportValue] = []
         updated: list[ReportValue] = []
-        diffs: list[tuple[ReportValue, dict]] = []
+        diffs: list[tuple[ReportValue, dict, str]] = []
+        seen: set[str] = set()
         for row in rows:
             indicator = indicators.get(row.indicator_code)
             if indicator is None:
@@ -193,8 +210,14 @@ def save_values(
                     "indicator": _("not an indicator of this report")
                 }
                 continue
+            if indicator.code in seen:
+                result.errors[indicator.code] = {"indicator": _("sent more than once")}
+                continue
+            seen.add(indicator.code)
             spec = spec_of(indicator)
             value = values.get(indicator.code)
+            if row.partial:
+                row = _completed(row, value)
             if report.status == ReportStatus.RETURNED and not (value and value.returned):
                 if would_change(value, spec, row.raw):
                     result.errors[indicator.code] = {
@@ -234,7 +257,9 @@ def save_values(
             value.raw_input, value.flags = {}, flags
             (created if is_new else updated).append(value)
             if diff:
-                diffs.append((value, diff))
+                diffs.append((value, diff, row.reason or reason))
+        if all_or_nothing and result.errors:
+            raise InvalidValues(result.errors)
         now = timezone.now()
         ReportValue.objects.bulk_create(created, batch_size=1000)
         for value in updated:
@@ -244,12 +269,28 @@ def save_values(
             report.version += 1
             report.save(update_fields=["version"])
         changes = [
-            _change(value, report, by=by, channel=channel, diff=diff, reason=reason, at=now)
-            for value, diff in diffs
+            _change(value, report, by=by, channel=channel, diff=diff, reason=why, at=now)
+            for value, diff, why in diffs
         ]
         audit.append(changes)
         result.changed = len(changes)
     return result
+
+
+def _completed(row: RowInput, value: ReportValue | None) -> RowInput:
+    """A partial row with every field it does not name filled from the stored value."""
+    raw = {
+        name: _as_input(getattr(value, name) if value else None)
+        for name in ("number", "task", "yes", "state", "text")
+    }
+    raw.update(row.raw)
+    return RowInput(row.indicator_code, raw, row.explanation, partial=False, reason=row.reason)
+
+
+def _as_input(stored) -> str:
+    if isinstance(stored, bool):
+        return "是" if stored else "否"
+    return "" if stored is None else str(plain(stored))
 
 
 def would_change(value: ReportValue | None, spec, raw: dict[str, str]) -> bool:
