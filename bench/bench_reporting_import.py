@@ -29,7 +29,7 @@ units = Region.objects.filter(level__in=["city", "county"])
 services.open_reporting_year(
     by=province,
     year=2024,
-    opens_on=today - datetime.timedelta(days=1),
+    opens_on=today,
     deadline=today + datetime.timedelta(days=30),
     locks_on=today + datetime.timedelta(days=60),
     regions=units,

@@ -161,3 +161,66 @@ class EditionChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system.code} · {self.action}"
+
+
+class MappingKind(models.TextChoices):
+    SAME = "same", _("same")
+    RENUMBERED = "renumbered", _("renumbered")
+    SPLIT = "split", _("split")
+    MERGED = "merged", _("merged")
+    NEW = "new", _("new")
+    DROPPED = "dropped", _("dropped")
+
+
+class EditionMapping(models.Model):
+    """How the indicators of `source` become those of `target` (rows below). Published mappings
+    are what carries last year's values, year-on-year checks and histories across editions."""
+
+    source = models.ForeignKey(
+        IndicatorSystem,
+        verbose_name=_("from edition"),
+        on_delete=models.PROTECT,
+        related_name="mappings_out",
+    )
+    target = models.ForeignKey(
+        IndicatorSystem,
+        verbose_name=_("to edition"),
+        on_delete=models.CASCADE,
+        related_name="mappings_in",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=EditionStatus.choices, default=EditionStatus.DRAFT
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["target", "source"]
+        verbose_name = _("edition mapping")
+        verbose_name_plural = _("edition mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="one_mapping_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.code} → {self.target.code}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == EditionStatus.PUBLISHED
+
+
+class MappingRow(models.Model):
+    mapping = models.ForeignKey(EditionMapping, on_delete=models.CASCADE, related_name="rows")
+    old_code = models.CharField(_("old code"), max_length=20, blank=True)
+    new_code = models.CharField(_("new code"), max_length=20, blank=True)
+    kind = models.CharField(_("kind of change"), max_length=12, choices=MappingKind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["mapping", "pk"]
+        verbose_name = _("mapping row")
+        verbose_name_plural = _("mapping rows")
+
+    def __str__(self) -> str:
+        return f"{self.old_code or '—'} → {self.new_code or '—'} ({self.kind})"

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from ecozone.indicators import mapping as rules_of_mapping
 from ecozone.indicators.forms import EDITABLE_FIELDS
-from ecozone.indicators.models import Indicator, IndicatorSystem
+from ecozone.indicators.models import EditionMapping, Indicator, IndicatorSystem, MappingKind
 from ecozone.indicators.rules import RuleSyntaxError, parse_rule
+from ecozone.indicators.states import EditionStatus
 
 
 def editions():
@@ -68,32 +70,84 @@ def _canonical_rule(text: str) -> str:
 
 
 def diff_editions(old: IndicatorSystem, new: IndicatorSystem) -> EditionDiff:
-    """Indicators added, removed and changed (field by field) from `old` to `new`, by code."""
+    """Indicators added, removed and changed (field by field) from `old` to `new`.
+
+    Rows are paired by the mapping between the two editions when there is one (a renumbered row
+    is a change of code, a split or merge a change of both), otherwise by code."""
     before = {i.code: i for i in old.indicators.all()}
     after = {i.code: i for i in new.indicators.all()}
+    lines = mapping_lines(old, new)
+    if lines is None:
+        lines = [
+            rules_of_mapping.MappingLine(c, c, rules_of_mapping.SAME) for c in after if c in before
+        ]
+        lines += [
+            rules_of_mapping.MappingLine("", c, rules_of_mapping.NEW)
+            for c in after
+            if c not in before
+        ]
+        lines += [
+            rules_of_mapping.MappingLine(c, "", rules_of_mapping.DROPPED)
+            for c in before
+            if c not in after
+        ]
     diff = EditionDiff(
-        added=[after[c] for c in after if c not in before],
-        removed=[before[c] for c in before if c not in after],
+        added=[after[line.new] for line in lines if line.kind == rules_of_mapping.NEW],
+        removed=[before[line.old] for line in lines if line.kind == rules_of_mapping.DROPPED],
     )
-    for code, indicator in after.items():
-        if code not in before:
+    for line in lines:
+        if line.kind in (rules_of_mapping.NEW, rules_of_mapping.DROPPED):
             continue
-        previous = before[code]
+        previous, indicator = before[line.old], after[line.new]
         changes = []
-        for name in EDITABLE_FIELDS:
-            a, b = getattr(previous, name), getattr(indicator, name)
-            if name == "rule":
-                if _canonical_rule(a) == _canonical_rule(b):
-                    continue
-            elif a == b:
-                continue
-            label = str(Indicator._meta.get_field(name).verbose_name)
-            changes.append(
-                FieldChange(name, label, _display(previous, name), _display(indicator, name))
-            )
+        if line.kind != rules_of_mapping.SAME:
+            label = str(MappingKind(line.kind).label)
+            changes.append(FieldChange("code", label, line.old, line.new))
+        changes += _field_changes(previous, indicator)
         if changes:
-            diff.changed.append(Changed(code, indicator.name, changes))
+            diff.changed.append(Changed(line.new, indicator.name, changes))
     return diff
+
+
+def _field_changes(previous: Indicator, indicator: Indicator) -> list[FieldChange]:
+    changes = []
+    for name in EDITABLE_FIELDS:
+        if name == "code":
+            continue
+        a, b = getattr(previous, name), getattr(indicator, name)
+        if name == "rule":
+            if _canonical_rule(a) == _canonical_rule(b):
+                continue
+        elif a == b:
+            continue
+        label = str(Indicator._meta.get_field(name).verbose_name)
+        changes.append(
+            FieldChange(name, label, _display(previous, name), _display(indicator, name))
+        )
+    return changes
+
+
+def mapping_lines(old: IndicatorSystem, new: IndicatorSystem, *, published_only: bool = False):
+    """The rows of the mapping `old` → `new` as MappingLines, or None when there is none."""
+    mappings = EditionMapping.objects.filter(source=old, target=new)
+    if published_only:
+        mappings = mappings.filter(status=EditionStatus.PUBLISHED)
+    mapping = mappings.first()
+    if mapping is None:
+        return None
+    return [
+        rules_of_mapping.MappingLine(r.old_code, r.new_code, r.kind) for r in mapping.rows.all()
+    ]
+
+
+def carried_codes(source_id: int, target_id: int) -> dict[str, str] | None:
+    """New code → old code for the values that carry from edition `source_id` to `target_id`
+    (a published mapping's same and renumbered rows); None when no published mapping exists,
+    in which case values carry by equal code."""
+    if source_id == target_id:
+        return None
+    lines = mapping_lines(source_id, target_id, published_only=True)
+    return None if lines is None else rules_of_mapping.carried(lines)
 
 
 def _display(indicator: Indicator, name: str) -> object:

@@ -8,8 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ecozone.indicators import mapping as rules_of_mapping
 from ecozone.indicators.forms import EDITABLE_FIELDS, IndicatorForm
-from ecozone.indicators.models import EditionChange, Indicator, IndicatorSystem
+from ecozone.indicators.models import (
+    EditionChange,
+    EditionMapping,
+    Indicator,
+    IndicatorSystem,
+    MappingRow,
+)
 from ecozone.indicators.rules import RuleSyntaxError, parse_rule, rule_fits_value_type
 from ecozone.indicators.states import EDITION_TRANSITIONS, EditionStatus
 
@@ -139,3 +146,103 @@ def delete_indicator(indicator: Indicator, *, by) -> None:
     with transaction.atomic():
         indicator.delete()
         _record(system, by=by, action="delete", comment=indicator.code)
+
+
+# ---------------------------------------------------------------------------- mappings
+
+
+class MappingRejected(ValidationError):
+    """The rows do not account for both editions; nothing was saved. `problems` holds
+    (row number from 1, or 0 for the whole mapping, message)."""
+
+    def __init__(self, problems: list[tuple[int, str]]):
+        self.problems = problems
+        super().__init__(
+            [
+                (_("row %(row)d: %(message)s") % {"row": row, "message": m}) if row else m
+                for row, m in problems
+            ]
+        )
+
+
+def save_mapping(
+    *,
+    source: IndicatorSystem,
+    target: IndicatorSystem,
+    lines: list[rules_of_mapping.MappingLine],
+    by,
+    notes: list[str] | None = None,
+) -> EditionMapping:
+    """Replace the rows of the draft mapping `source` → `target` (creating it), after checking
+    that they account for every indicator of both editions."""
+    if source.pk == target.pk:
+        raise ValidationError(_("Choose two different editions."))
+    found = rules_of_mapping.problems(
+        lines,
+        old_codes=set(source.indicators.values_list("code", flat=True)),
+        new_codes=set(target.indicators.values_list("code", flat=True)),
+    )
+    if found:
+        raise MappingRejected(found)
+    notes = notes or [""] * len(lines)
+    with transaction.atomic():
+        mapping, _created = EditionMapping.objects.select_for_update().get_or_create(
+            source=source, target=target
+        )
+        if mapping.is_published:
+            raise ValidationError(
+                _("The mapping %(mapping)s is published and cannot be changed.")
+                % {"mapping": mapping}
+            )
+        mapping.rows.all().delete()
+        MappingRow.objects.bulk_create(
+            MappingRow(mapping=mapping, old_code=old, new_code=new, kind=kind, note=note)
+            for (old, new, kind), note in zip(lines, notes, strict=True)
+        )
+        counts = ", ".join(f"{kind} {n}" for kind, n in sorted(_kind_counts(lines).items()) if n)
+        _record(target, by=by, action="mapping", comment=f"{source.code} → {target.code}: {counts}")
+    return mapping
+
+
+def _kind_counts(lines) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[line.kind] = counts.get(line.kind, 0) + 1
+    return counts
+
+
+def publish_mapping(mapping: EditionMapping, *, by) -> EditionMapping:
+    """Publish a draft mapping once it is valid and its target edition is published."""
+    with transaction.atomic():
+        mapping = (
+            EditionMapping.objects.select_for_update()
+            .select_related("source", "target")
+            .get(pk=mapping.pk)
+        )
+        if mapping.is_published:
+            raise ValidationError(_("The mapping is published already."))
+        if mapping.target.status != EditionStatus.PUBLISHED:
+            raise ValidationError(
+                _("Publish the edition %(code)s before its mapping.")
+                % {"code": mapping.target.code}
+            )
+        lines = [
+            rules_of_mapping.MappingLine(r.old_code, r.new_code, r.kind) for r in mapping.rows.all()
+        ]
+        found = rules_of_mapping.problems(
+            lines,
+            old_codes=set(mapping.source.indicators.values_list("code", flat=True)),
+            new_codes=set(mapping.target.indicators.values_list("code", flat=True)),
+        )
+        if found or not lines:
+            raise MappingRejected(found or [(0, _("The mapping has no rows."))])
+        mapping.status = EditionStatus.PUBLISHED
+        mapping.published_at = timezone.now()
+        mapping.save(update_fields=["status", "published_at"])
+        _record(
+            mapping.target,
+            by=by,
+            action="mapping_publish",
+            comment=f"{mapping.source.code} → {mapping.target.code}",
+        )
+    return mapping

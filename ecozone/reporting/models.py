@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ecozone.core.models import WorkflowEvent
-from ecozone.reporting.states import EVENT_LABELS, Channel, ReportStatus, UnlockStatus
+from ecozone.reporting.states import EVENT_LABELS, Channel, ReportStatus, UnlockStatus, YearAction
 
 
 class ReportingYear(models.Model):
@@ -218,3 +218,25 @@ class UnlockRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} · {', '.join(self.indicator_codes)}"
+
+
+class ReportingYearChange(models.Model):
+    """Append-only history of a reporting year: opened, extended to more regions, dates changed."""
+
+    window = models.ForeignKey(ReportingYear, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=YearAction.choices)
+    # field → [old, new] for date changes; {"reports": n, "editions": {code: n}} when opening.
+    changes = models.JSONField(_("changes"), default=dict)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("reporting year change")
+        verbose_name_plural = _("reporting year changes")
+
+    def __str__(self) -> str:
+        return f"{self.window} · {self.action}"

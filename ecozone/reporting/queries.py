@@ -12,6 +12,7 @@ from django.utils import timezone
 from ecozone.accounts.models import Role
 from ecozone.accounts.permissions import home_region, in_scope, is_province_admin, role_of
 from ecozone.indicators.models import Indicator
+from ecozone.indicators.queries import carried_codes
 from ecozone.indicators.rules import (
     Evaluation,
     RegionFacts,
@@ -21,7 +22,13 @@ from ecozone.indicators.rules import (
     parse_rule,
 )
 from ecozone.reporting.checks import IndicatorSpec
-from ecozone.reporting.models import AnnualReport, Evidence, ReportValue, UnlockRequest
+from ecozone.reporting.models import (
+    AnnualReport,
+    Evidence,
+    ReportingYear,
+    ReportValue,
+    UnlockRequest,
+)
 from ecozone.reporting.states import ReportStatus
 
 DEFAULT_STATES = ("未开展", "正在推进")
@@ -154,13 +161,104 @@ def grouped(rows: list[FormRow]) -> list[FormGroup]:
 
 
 def previous_values(report: AnnualReport) -> dict[str, ReportValue]:
-    """Last year's values of the same region, by indicator code (editions may differ)."""
-    return {
+    """Last year's values of the same region, by the indicator codes of `report`'s edition.
+
+    When last year was reported on another edition, a published mapping between the two carries
+    the values of unchanged and renumbered indicators (split, merged and new ones have none);
+    without a mapping, values carry by equal code."""
+    last = (
+        AnnualReport.objects.filter(region_id=report.region_id, year=report.year - 1)
+        .values_list("pk", "system_id")
+        .first()
+    )
+    if last is None:
+        return {}
+    values = {
         v.indicator.code: v
-        for v in ReportValue.objects.filter(
-            report__region_id=report.region_id, report__year=report.year - 1
-        ).select_related("indicator")
+        for v in ReportValue.objects.filter(report_id=last[0]).select_related("indicator")
     }
+    carried = carried_codes(last[1], report.system_id)
+    if carried is None:
+        return values
+    return {new: values[old] for new, old in carried.items() if old in values}
+
+
+# ---------------------------------------------------------------------------- opening a year
+
+
+@dataclass(frozen=True)
+class EditionChoice:
+    """Which edition each group of regions reports on in a new year. A region named in `codes`
+    takes `listed`; otherwise its level's edition; otherwise `everyone`; otherwise (all None) it
+    keeps the edition of its latest report (the default edition for a first report)."""
+
+    everyone: object = None
+    cities: object = None
+    counties: object = None
+    listed: object = None
+    codes: frozenset[str] = frozenset()
+
+    def edition_for(self, region, current):
+        if self.listed is not None and region.code in self.codes:
+            return self.listed
+        by_level = {"city": self.cities, "county": self.counties}.get(region.level)
+        return by_level or self.everyone or current
+
+
+@dataclass
+class PlannedReport:
+    region: object
+    edition: object
+    previous: object  # the edition of the region's latest report, or None
+    exists: bool  # a report of that year exists already (its edition stays)
+
+    @property
+    def moves(self) -> bool:
+        return self.previous is not None and self.previous.pk != self.edition.pk
+
+
+def plan_year(*, year: int, regions, choice: EditionChoice | None = None) -> list[PlannedReport]:
+    """The report each region will have in `year`, on which edition, in region-code order."""
+    from ecozone.indicators.models import IndicatorSystem
+    from ecozone.indicators.queries import default_edition
+
+    choice = choice or EditionChoice()
+    default = default_edition()
+    regions = sorted(
+        {r.pk: r for r in regions if r.is_creation_unit}.values(), key=lambda r: r.code
+    )
+    ids = [r.pk for r in regions]
+    existing = dict(
+        AnnualReport.objects.filter(year=year, region_id__in=ids).values_list(
+            "region_id", "system_id"
+        )
+    )
+    latest: dict[int, int] = {}
+    for region_id, system_id in (
+        AnnualReport.objects.filter(region_id__in=ids, year__lt=year)
+        .order_by("region_id", "year")
+        .values_list("region_id", "system_id")
+    ):
+        latest[region_id] = system_id
+    systems = IndicatorSystem.objects.in_bulk({*existing.values(), *latest.values()})
+    plan = []
+    for region in regions:
+        previous = systems.get(latest.get(region.pk))
+        if region.pk in existing:
+            plan.append(PlannedReport(region, systems[existing[region.pk]], previous, True))
+            continue
+        edition = choice.edition_for(region, previous or default)
+        plan.append(PlannedReport(region, edition, previous, False))
+    return plan
+
+
+def missing_years(year: int) -> list[int]:
+    """The years between the last opened year and `year` that were never opened."""
+    opened = set(ReportingYear.objects.values_list("year", flat=True))
+    before = [y for y in opened if y < year]
+    if not before:
+        return []
+    return [y for y in range(max(before) + 1, year) if y not in opened]
 
 
 # ---------------------------------------------------------------------------- to-do

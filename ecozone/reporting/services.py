@@ -7,6 +7,7 @@ workflow changes write a ReportEvent.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,22 +16,29 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ecozone.indicators.queries import default_edition
+from ecozone.indicators.queries import carried_codes
 from ecozone.indicators.rules import Reported
+from ecozone.indicators.states import EditionStatus
 from ecozone.reporting import audit, permissions
 from ecozone.reporting.checks import compute_flags, flag_label, is_complete, parse_input, plain
 from ecozone.reporting.models import (
     AnnualReport,
     ReportEvent,
     ReportingYear,
+    ReportingYearChange,
     ReportValue,
     UnlockRequest,
     ValueChange,
 )
 from ecozone.reporting.queries import (
+    EditionChoice,
+    PlannedReport,
     applicable_indicators,
     dept_reported,
+    missing_years,
+    plan_year,
     previous_values,
     region_facts,
     reported,
@@ -44,7 +52,14 @@ from ecozone.reporting.states import (
     Channel,
     ReportStatus,
     UnlockStatus,
+    YearAction,
 )
+
+DATE_LABELS = {
+    "opens_on": gettext_lazy("opening date"),
+    "deadline": gettext_lazy("deadline"),
+    "locks_on": gettext_lazy("lock date"),
+}
 
 VALUE_COLUMNS = [
     "number",
@@ -97,52 +112,163 @@ class SaveResult:
 # ---------------------------------------------------------------------------- opening a year
 
 
-def open_reporting_year(
-    *, by, year: int, opens_on: date, deadline: date, locks_on: date, regions: Iterable
-) -> tuple[ReportingYear, int]:
-    """Open (or extend) a reporting year; creates a draft report for each region without one."""
+class YearGap(ValidationError):
+    """Years between the last opened year and the new one were never opened."""
+
+    def __init__(self, missing: list[int]):
+        self.missing = missing
+        super().__init__(
+            _(
+                "The years %(years)s were never opened. Confirm that %(year)d opens after a gap, "
+                "or open the missing years first."
+            )
+            % {"years": "、".join(map(str, missing)), "year": missing[-1] + 1}
+        )
+
+
+def _check_dates(opens_on: date, deadline: date, locks_on: date, *, changed, today: date) -> None:
     if not opens_on <= deadline <= locks_on:
         raise ValidationError(_("The dates must run: opening date ≤ deadline ≤ lock date."))
-    edition = default_edition()
-    if edition is None:
+    past = [
+        str(label)
+        for name, label in DATE_LABELS.items()
+        if name in changed
+        and {"opens_on": opens_on, "deadline": deadline, "locks_on": locks_on}[name] < today
+    ]
+    if past:
+        raise ValidationError(
+            _("Dates in the past are refused: %(fields)s (today is %(today)s).")
+            % {"fields": "、".join(past), "today": today.isoformat()}
+        )
+
+
+def plan_problems(plan: list[PlannedReport]) -> list[str]:
+    """Why the editions of a planned year cannot be used (empty when they can)."""
+    problems = []
+    for edition in {p.edition.pk: p.edition for p in plan if not p.exists}.values():
+        if edition.status != EditionStatus.PUBLISHED:
+            problems.append(_("Edition %(code)s is not published.") % {"code": edition.code})
+    moves: dict[tuple, list[str]] = defaultdict(list)
+    for p in plan:
+        if not p.exists and p.moves:
+            moves[(p.previous, p.edition)].append(p.region.name)
+    for (old, new), names in moves.items():
+        if carried_codes(old.pk, new.pk) is None:
+            problems.append(
+                _(
+                    "%(regions)s would move from %(old)s to %(new)s, but no published mapping "
+                    "between the two editions exists."
+                )
+                % {"regions": "、".join(names), "old": old.code, "new": new.code}
+            )
+    return problems
+
+
+def open_reporting_year(
+    *,
+    by,
+    year: int,
+    opens_on: date,
+    deadline: date,
+    locks_on: date,
+    regions: Iterable,
+    editions: EditionChoice | None = None,
+    confirm_gap: bool = False,
+    today: date | None = None,
+) -> tuple[ReportingYear, int]:
+    """Open a reporting year (or add regions to an open one): a draft report for each region
+    without one, on the edition `editions` chooses for it. A year after a gap needs
+    `confirm_gap`; dates in the past are refused; a region moving to another edition needs a
+    published mapping from its previous edition."""
+    today = today or timezone.localdate()
+    window = ReportingYear.objects.filter(year=year).first()
+    if window is not None and (window.opens_on, window.deadline, window.locks_on) != (
+        opens_on,
+        deadline,
+        locks_on,
+    ):
+        raise ValidationError(
+            _("Reporting year %(year)d is open already; change its dates on its page.")
+            % {"year": year}
+        )
+    if window is None:
+        _check_dates(opens_on, deadline, locks_on, changed=DATE_LABELS, today=today)
+        missing = missing_years(year)
+        if missing and not confirm_gap:
+            raise YearGap(missing)
+    plan = [p for p in plan_year(year=year, regions=regions, choice=editions) if not p.exists]
+    if any(p.edition is None for p in plan):
         raise ValidationError(_("There is no default catalogue edition."))
+    problems = plan_problems(plan)
+    if problems:
+        raise ValidationError(problems)
     with transaction.atomic():
-        window, created = ReportingYear.objects.get_or_create(
-            year=year,
-            defaults={
-                "opens_on": opens_on,
-                "deadline": deadline,
-                "locks_on": locks_on,
-                "opened_by": by,
-            },
-        )
-        if not created:
-            window.opens_on, window.deadline, window.locks_on = opens_on, deadline, locks_on
-            window.save(update_fields=["opens_on", "deadline", "locks_on"])
-        existing = set(AnnualReport.objects.filter(year=year).values_list("region_id", flat=True))
-        # The edition a region reports against is pinned: it keeps the one of its latest report.
-        pinned = dict(
-            AnnualReport.objects.filter(year__lt=year)
-            .order_by("region_id", "year")
-            .values_list("region_id", "system_id")
-        )
-        new = [
+        if window is None:
+            window = ReportingYear.objects.create(
+                year=year, opens_on=opens_on, deadline=deadline, locks_on=locks_on, opened_by=by
+            )
+            action = YearAction.OPEN
+        else:
+            action = YearAction.EXTEND
+        now = timezone.now()
+        new = AnnualReport.objects.bulk_create(
             AnnualReport(
                 window=window,
                 year=year,
-                region=r,
-                system_id=pinned.get(r.pk, edition.pk),
-                status_changed_at=timezone.now(),
+                region=p.region,
+                system=p.edition,
+                status_changed_at=now,
             )
-            for r in regions
-            if r.pk not in existing and r.is_creation_unit
-        ]
-        AnnualReport.objects.bulk_create(new)
+            for p in plan
+        )
         ReportEvent.objects.bulk_create(
             ReportEvent(report=r, by=by, action=Action.OPEN, to_status=ReportStatus.DRAFT)
-            for r in AnnualReport.objects.filter(year=year, region__in=[r.region for r in new])
+            for r in AnnualReport.objects.filter(year=year, region__in=[p.region for p in plan])
+        )
+        counts = Counter(p.edition.code for p in plan)
+        ReportingYearChange.objects.create(
+            window=window,
+            by=by,
+            action=action,
+            changes={"reports": len(new), "editions": dict(sorted(counts.items()))},
         )
     return window, len(new)
+
+
+def change_year_dates(
+    window: ReportingYear,
+    *,
+    by,
+    opens_on: date,
+    deadline: date,
+    locks_on: date,
+    reason: str,
+    today: date | None = None,
+) -> ReportingYear:
+    """Move a year's dates, with a reason; a date that changes may not move into the past."""
+    if not permissions.can_open_years(by):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError(_("A reason is required."))
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        window = ReportingYear.objects.select_for_update().get(pk=window.pk)
+        new = {"opens_on": opens_on, "deadline": deadline, "locks_on": locks_on}
+        changed = {name for name, value in new.items() if getattr(window, name) != value}
+        if not changed:
+            raise ValidationError(_("The dates are unchanged."))
+        _check_dates(opens_on, deadline, locks_on, changed=changed, today=today)
+        changes = {
+            name: [getattr(window, name).isoformat(), new[name].isoformat()]
+            for name in sorted(changed)
+        }
+        for name in changed:
+            setattr(window, name, new[name])
+        window.save(update_fields=sorted(changed))
+        ReportingYearChange.objects.create(
+            window=window, by=by, action=YearAction.DATES, changes=changes, reason=reason.strip()
+        )
+    return window
 
 
 # ---------------------------------------------------------------------------- values

@@ -68,3 +68,9 @@ class Channel(models.TextChoices):
     DEPARTMENT = "department", _("department feed")
     API = "api", _("API")
     SYSTEM = "system", _("system")
+
+
+class YearAction(models.TextChoices):
+    OPEN = "open", _("opened")
+    EXTEND = "extend", _("regions added")
+    DATES = "dates", _("dates changed")

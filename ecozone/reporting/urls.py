@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.report_list, name="list"),
     path("open/", views.open_year, name="open"),
     path("years/<int:year>/", views.board, name="board"),
+    path("years/<int:year>/dates/", views.year_dates, name="year_dates"),
     path("import/", views.import_values, name="import"),
     path("export.xlsx", views.export_values, name="export"),
     path("department/", views.department, name="department"),

@@ -23,6 +23,7 @@ from ecozone.reporting.forms import (
     ReportFilterForm,
     UnlockRequestForm,
     UploadForm,
+    YearDatesForm,
 )
 from ecozone.reporting.models import (
     AnnualReport,
@@ -79,29 +80,99 @@ def report_list(request):
 
 @login_required
 def open_year(request):
+    """Open a year in two steps: the plan (which edition each region reports on, missing years),
+    then the confirmation."""
     scope.require(permissions.can_open_years(request.user))
     form = OpenYearForm(request.POST or None)
+    plan = missing = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        plan = queries.plan_year(year=data["year"], regions=form.regions(), choice=form.editions())
+        missing = (
+            []
+            if ReportingYear.objects.filter(year=data["year"]).exists()
+            else (queries.missing_years(data["year"]))
+        )
+        for problem in services.plan_problems(plan):
+            form.add_error(None, problem)
+        if "confirm" in request.POST and not form.errors:
+            try:
+                window, created = services.open_reporting_year(
+                    by=request.user,
+                    year=data["year"],
+                    opens_on=data["opens_on"],
+                    deadline=data["deadline"],
+                    locks_on=data["locks_on"],
+                    regions=form.regions(),
+                    editions=form.editions(),
+                    confirm_gap=data["confirm_gap"],
+                )
+            except ValidationError as exc:
+                form.add_error("confirm_gap" if isinstance(exc, services.YearGap) else None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Reporting year %(year)d is open: %(count)d reports created.")
+                    % {"year": window.year, "count": created},
+                )
+                return redirect("reporting:board", year=window.year)
+    return render(
+        request,
+        "reporting/open_year.html",
+        {
+            "form": form,
+            "plan": plan,
+            "missing": missing,
+            "counts": _edition_counts(plan or []),
+        },
+    )
+
+
+def _edition_counts(plan) -> list[tuple[str, int, int]]:
+    """(edition, reports, of which moving to it from another edition), by edition code."""
+    counts: dict[str, list[int]] = {}
+    for p in plan:
+        if p.exists:
+            continue
+        row = counts.setdefault(str(p.edition), [0, 0])
+        row[0] += 1
+        row[1] += p.moves
+    return [(name, n, moving) for name, (n, moving) in sorted(counts.items())]
+
+
+@login_required
+def year_dates(request, year: int):
+    scope.require(permissions.can_open_years(request.user))
+    window = get_object_or_404(ReportingYear, year=year)
+    form = YearDatesForm(
+        request.POST or None,
+        initial={
+            "opens_on": window.opens_on,
+            "deadline": window.deadline,
+            "locks_on": window.locks_on,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            window, created = services.open_reporting_year(
+            services.change_year_dates(
+                window,
                 by=request.user,
-                year=data["year"],
                 opens_on=data["opens_on"],
                 deadline=data["deadline"],
                 locks_on=data["locks_on"],
-                regions=form.regions(),
+                reason=data["reason"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(
-                request,
-                _("Reporting year %(year)d is open: %(count)d reports created.")
-                % {"year": window.year, "count": created},
-            )
-            return redirect("reporting:board", year=window.year)
-    return render(request, "reporting/open_year.html", {"form": form})
+            messages.success(request, _("The dates of %(year)d were changed.") % {"year": year})
+            return redirect("reporting:board", year=year)
+    return render(
+        request,
+        "reporting/year_dates.html",
+        {"form": form, "window": window, "changes": window.changes.select_related("by")},
+    )
 
 
 @login_required
@@ -120,6 +191,7 @@ def board(request, year: int):
             "states": queries.BOARD_STATES,
             "overdue": sum(c.overdue for c in cities),
             "today": timezone.localdate(),
+            "can_open": permissions.can_open_years(request.user),
         },
     )
 

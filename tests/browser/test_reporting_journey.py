@@ -47,7 +47,7 @@ def test_open_fill_return_correct_lock_and_trace(page, roster, tmp_path):
     sign_in(page, "province")
     page.goto(page.base + "/reporting/open/")
     page.fill("#id_year", "2024")
-    page.fill("#id_opens_on", (today - datetime.timedelta(days=1)).isoformat())
+    page.fill("#id_opens_on", today.isoformat())
     page.fill("#id_deadline", (today + datetime.timedelta(days=30)).isoformat())
     page.fill("#id_locks_on", (today + datetime.timedelta(days=60)).isoformat())
     page.click("text=开启年度填报")

@@ -11,13 +11,13 @@ from ecozone.reporting.queries import form_rows
 
 @pytest.fixture
 def window(users):
-    """Reporting year 2024, open today, for 安吉县, 德清县 and 湖州市."""
+    """Reporting year 2024, opening today, for 安吉县, 德清县 and 湖州市."""
     today = timezone.localdate()
     regions = Region.objects.filter(code__in=["330523", "330521", "330500"])
     year, _count = services.open_reporting_year(
         by=users["province_admin"],
         year=2024,
-        opens_on=today - datetime.timedelta(days=10),
+        opens_on=today,
         deadline=today + datetime.timedelta(days=20),
         locks_on=today + datetime.timedelta(days=60),
         regions=regions,

@@ -1,9 +1,11 @@
 """Pages and API endpoints: scope (404), forbidden actions (403), and what each page shows."""
 
+import datetime
 import io
 import json
 
 import pytest
+from django.utils import timezone
 
 from ecozone.reporting.models import AnnualReport, Evidence, ReportValue, ValueChange
 from ecozone.reporting.tests.conftest import fill
@@ -194,17 +196,19 @@ def test_the_province_opens_a_year_from_the_page(users, client_as):
     from ecozone.demo.services import load_roster
 
     load_roster()
+    today = timezone.localdate()
     data = {
         "year": 2025,
-        "opens_on": "2026-01-01",
-        "deadline": "2026-03-31",
-        "locks_on": "2026-06-30",
+        "opens_on": today.isoformat(),
+        "deadline": (today + datetime.timedelta(days=90)).isoformat(),
+        "locks_on": (today + datetime.timedelta(days=180)).isoformat(),
         "designated": "on",
+        "confirm": "1",
     }
     response = client_as("province_admin").post("/reporting/open/", data)
     assert response["Location"] == "/reporting/years/2025/"
     assert AnnualReport.objects.filter(year=2025).count() == 97
-    bad = {**data, "year": 2026, "deadline": "2025-12-01"}
+    bad = {**data, "year": 2026, "deadline": (today - datetime.timedelta(days=1)).isoformat()}
     response = client_as("province_admin").post("/reporting/open/", bad)
     assert "日期须满足：开始日期 ≤ 截止日期 ≤ 锁定日期。" in response.content.decode()
     assert not AnnualReport.objects.filter(year=2026).exists()
