@@ -559,9 +559,8 @@ ZH.update(
         "%(year)s progress": "%(year)s 年度进度",
         "Export values": "导出数值",
         "Open": "打开",
-        "No reports match.": "没有符合条件的报告。",
-        "Each region reports against the edition of its latest report; a region reporting for the first time gets the default edition. The edition of a report never changes afterwards.": "各地沿用其最近一份报告所用的指标体系版本；首次填报的地区使用默认版本。报告的版本此后不会改变。",
         "Open the year": "开启年度填报",
+        "No reports match.": "没有符合条件的报告。",
         "%(region)s · %(year)s annual report": "%(region)s · %(year)s 年度报告",
         "Download the Excel template": "下载 Excel 模板",
         "Template for the whole city": "全市模板",
@@ -590,10 +589,7 @@ ZH.update(
     }
 )
 
-ZH.update(
-    {
-    }
-)
+ZH.update({})
 
 ZH.update({"save and upload": "保存并上传"})
 
@@ -916,7 +912,6 @@ ZH.update(
         "expert profiles": "专家信息",
         "base year": "基准年",
         "items to fix": "需修改事项",
-        "compliance at submission": "提交时达标情况",
         "notice from": "公示开始",
         "notice until": "公示截止",
         "application": "创建申报",
@@ -1143,5 +1138,289 @@ ZH.update(
     {
         "Some values are invalid; nothing was saved.": "部分数值无效，全部未保存。",
         "sent more than once": "同一指标提交了多次",
+    }
+)
+
+# Applications use settled data: the self-assessment frozen at submission; history labels
+ZH.update(
+    {
+        "self-assessment at submission": "提交时的自评结果",
+        "self-assessment frozen at": "自评结果固定时间",
+        "upheld: sent back to review": "异议成立，退回评审",
+        "no value reported": "未填报",
+        "task not completed": "未完成上级任务",
+        "There is no annual report of %(year)d: the application is judged on its values.": "尚无 %(year)d 年度填报：申报以该年度数据为准进行评判。",
+        "Binding indicators without a value in %(year)d: %(list)s": "%(year)d 年以下约束性指标未填报：%(list)s",
+        "The public notice cannot start: no self-assessment was frozen when the application was submitted.": "不能开始公示：申报提交时未固定自评结果。",
+        "The public notice cannot start: the self-assessment frozen at submission does not meet the pass rule.": "不能开始公示：提交时固定的自评结果不符合通过规则。",
+        "(the accepted annual values of %(year)s, frozen at submission)": "（%(year)s 年度经审核的填报数据，提交时固定）",
+        "Frozen on %(at)s: later changes in annual reporting do not change this application.": "固定于 %(at)s：此后年度填报中的修改不影响本申报。",
+        "Frozen at submission: later changes in annual reporting do not change this application.": "提交时固定：此后年度填报中的修改不影响本申报。",
+        "(report version %(version)s)": "（填报版本 %(version)s）",
+        "status changed": "状态变更",
+        "star rating changed": "星级变更",
+    }
+)
+
+# Accounts and organisations administered by the province and the cities; expert proposals.
+ZH.update(
+    {
+        "User administration": "用户管理",
+        "the user name is listed in row %(row)d already": "该用户名已在第 %(row)d 行列出",
+        "user name or name": "用户名或名称",
+        "all": "全部",
+        "deactivated": "已停用",
+        "all roles": "全部角色",
+        "user name": "用户名",
+        "Experts may have none; everyone else acts for one organisation.": (
+            "专家可不填；其他用户须属于一个单位。"
+        ),
+        "e-mail": "电子邮箱",
+        "Needed to send a password reset link.": "发送密码重置链接时需要。",
+        "Choose the organisation the user acts for.": "请选择该用户所属的单位。",
+        "A %(role)s cannot belong to %(organisation)s.": "%(role)s不能属于%(organisation)s。",
+        "reason for rejection": "驳回理由",
+        "A department owns the indicators whose data source contains this word (optional).": (
+            "数据来源中含有该词的指标归该部门负责（可选）。"
+        ),
+        "An organisation named %(name)s exists.": "名为%(name)s的单位已存在。",
+        "Excel workbook (.xlsx)": "Excel 工作簿（.xlsx）",
+        "Change your password before you continue.": "请先修改密码再继续。",
+        "must change password": "须修改密码",
+        "account created": "创建账号",
+        "account imported": "导入账号",
+        "account changed": "修改账号",
+        "account deactivated": "停用账号",
+        "account reactivated": "重新启用账号",
+        "one-time password issued": "签发一次性密码",
+        "one-time password used to sign in": "使用一次性密码登录",
+        "password reset link sent": "发送密码重置链接",
+        "password changed by the user": "用户修改密码",
+        "organisation created": "新建单位",
+        "organisation changed": "修改单位",
+        "expert proposed": "推荐专家",
+        "expert proposal approved": "专家推荐获批",
+        "expert proposal rejected": "专家推荐被驳回",
+        "account history": "账号变更记录",
+        "awaiting decision": "待决定",
+        "proposed by": "推荐人",
+        "proposed at": "推荐时间",
+        "decided by": "处理人",
+        "expert proposal": "专家推荐",
+        "expert proposals": "专家推荐",
+        "Expert proposals": "专家推荐",
+        "You cannot change your own role or organisation.": "不能修改自己的角色或单位。",
+        "You cannot deactivate your own account.": "不能停用自己的账号。",
+        "The account is already deactivated.": "该账号已停用。",
+        "The account is active already.": "该账号已处于启用状态。",
+        "Change your own password on the password page.": "请在修改密码页面修改自己的密码。",
+        "The user has no e-mail address.": "该用户没有电子邮箱。",
+        "The account is deactivated.": "账号已停用。",
+        "Only departments and offices are created here.": "此处只能新建省级部门和创建办。",
+        "The user name %(name)s is proposed already.": "用户名 %(name)s 已被推荐。",
+        "The proposal has been decided already.": "该推荐已处理。",
+        "Give the reason for the rejection.": "请填写驳回理由。",
+        "Expert proposals awaiting your decision": "待您决定的专家推荐",
+        "Your password has been changed.": "密码已修改。",
+        "The account is active again.": "账号已重新启用。",
+        "A password reset link has been sent to %(email)s.": "密码重置链接已发送至 %(email)s。",
+        "users-template.xlsx": "用户导入模板.xlsx",
+        "The proposal has been sent to the province.": "推荐已提交省创建办。",
+        "The proposal has been rejected.": "推荐已驳回。",
+        "Users": "用户",
+        "Account history": "账号变更记录",
+        "Organisations": "单位",
+        "Hello %(name)s,\n\nyour administrator has asked for a new password for your account "
+        "%(username)s. Open this link to choose one:": (
+            "%(name)s，您好：\n\n管理员为您的账号 %(username)s 申请了重置密码。请打开以下链接设置新密码："
+        ),
+        "The link works once, until your password changes.": "该链接仅可使用一次，密码修改后即失效。",
+        "Choose a new password for the demonstration zone platform": "请为示范区管理平台设置新密码",
+        "Change": "修改",
+        "No users.": "暂无用户。",
+        "Change organisation": "修改单位",
+        "New department or office": "新建部门或创建办",
+        "active users": "有效用户数",
+        "Change your password": "修改密码",
+        "You signed in with a password someone else chose. Choose your own to continue.": (
+            "您使用他人设置的密码登录，请设置自己的密码后继续。"
+        ),
+        "Change password": "修改密码",
+        "One-time passwords": "一次性密码",
+        "Accounts created": "账号已创建",
+        "Password reset": "密码已重置",
+        "Copy the one-time passwords now: they are shown only once. Each works for one sign-in, "
+        "after which the user must choose a password of their own.": (
+            "请立即复制一次性密码：仅显示这一次。每个密码只能登录一次，登录后用户须设置自己的密码。"
+        ),
+        "one-time password": "一次性密码",
+        "Password changed": "密码已修改",
+        "Your password has been changed. You can sign in with it now.": "密码已修改，现在可以用新密码登录。",
+        "Choose a new password": "设置新密码",
+        "This link is no longer valid: it has been used, the password has changed since, or it has "
+        "expired. Ask your administrator for a new one.": (
+            "该链接已失效：已被使用、密码已修改或已过期。请联系管理员重新发送。"
+        ),
+        "last sign-in": "最近登录",
+        "Change role, organisation or name": "修改角色、单位或名称",
+        "Password": "密码",
+        "Replace the password by a one-time password?": "确定将密码替换为一次性密码吗？",
+        "Issue a one-time password": "签发一次性密码",
+        "E-mail a reset link": "发送重置链接邮件",
+        "Add an e-mail address to send a reset link.": "填写电子邮箱后才能发送重置链接。",
+        "Deactivate": "停用",
+        "Reactivate": "重新启用",
+        "Deactivate this account? It can no longer sign in.": "确定停用该账号吗？停用后无法登录。",
+        "Change user": "修改用户",
+        "New user": "新建用户",
+        "The account gets a one-time password, shown once on the next page; the user chooses their "
+        "own at the first sign-in.": (
+            "账号将获得一次性密码，仅在下一页显示一次；用户首次登录时须设置自己的密码。"
+        ),
+        "Import users": "批量导入用户",
+        "Sheet 用户, one row per account: 用户名, 姓名, 角色, 所属单位 (the organisation's full "
+        "name; may be empty for an expert), 电子邮箱 (optional). The sheet 可选值 of the template "
+        "lists the roles and organisations you may use. The whole file is checked first; nothing is "
+        "written unless every row is valid. Each account gets a one-time password, shown once.": (
+            "工作表“用户”，每行一个账号：用户名、姓名、角色、所属单位（单位全称；专家可不填）、"
+            "电子邮箱（可选）。模板中的“可选值”工作表列出您可使用的角色和单位。系统先检查整个文件，"
+            "只有全部行都有效才会写入。每个账号获得一次性密码，仅显示一次。"
+        ),
+        "No users match.": "没有符合条件的用户。",
+        "Reject an expert proposal": "驳回专家推荐",
+        "Propose an expert": "推荐专家",
+        "The province decides; on approval the expert receives an account in your department with "
+        "a one-time password.": "由省创建办决定；获批后，专家将获得本部门下的账号和一次性密码。",
+        "Propose": "推荐",
+        "Awaiting decision": "待决定",
+        "Approve and create the expert account?": "确定批准并创建专家账号吗？",
+        "Approve": "批准",
+        "No proposals await a decision.": "没有待决定的推荐。",
+        "Decided": "已处理",
+        "None yet.": "暂无。",
+    }
+)
+
+# Applications: a snapshot taken from a report not yet accepted
+ZH.update(
+    {
+        "(the annual values of %(year)s, frozen at submission)": "（%(year)s 年度填报数据，提交时固定）"
+    }
+)
+
+# Catalogue editions rolled out: mappings, opening a year, year history
+ZH.update(
+    {
+        "choose one of: %(kinds)s": "请选择：%(kinds)s",
+        "old code": "原代码",
+        "new code": "新代码",
+        "kind of change": "变化类型",
+        "this pair of codes appears twice": "这一对代码重复出现",
+        "old indicator %(code)s is not accounted for": "原版本指标 %(code)s 没有对应行",
+        "new indicator %(code)s is not accounted for": "新版本指标 %(code)s 没有对应行",
+        "unknown kind “%(kind)s”": "未知的变化类型“%(kind)s”",
+        "a new indicator has no old code": "新增指标不应填写原代码",
+        "the old code is required": "须填写原代码",
+        "%(code)s is not an indicator of the old edition": "%(code)s 不是原版本的指标",
+        "a dropped indicator has no new code": "删除的指标不应填写新代码",
+        "the new code is required": "须填写新代码",
+        "%(code)s is not an indicator of the new edition": "%(code)s 不是新版本的指标",
+        "“same” needs the same code on both sides; use “renumbered”": "“不变”要求两侧代码相同；代码不同请选“重新编号”",
+        "the code did not change; use “same”": "代码未变，请选“不变”",
+        "%(code)s appears in other rows too": "%(code)s 还出现在其他行",
+        "a split needs two or more new indicators for %(code)s": "拆分须为 %(code)s 对应两个或以上新指标",
+        "a merge needs two or more old indicators for %(code)s": "合并须有两个或以上原指标对应 %(code)s",
+        "copied": "复制",
+        "imported": "导入",
+        "indicator changed": "修改指标",
+        "indicator deleted": "删除指标",
+        "made the default": "设为默认版本",
+        "mapping saved": "保存对应关系",
+        "mapping published": "发布对应关系",
+        "same": "不变",
+        "renumbered": "重新编号",
+        "split": "拆分",
+        "merged": "合并",
+        "new": "新增",
+        "dropped": "删除",
+        "edition mapping": "版本对应关系",
+        "edition mappings": "版本对应关系",
+        "mapping row": "对应行",
+        "mapping rows": "对应行",
+        "row %(row)d: %(message)s": "第 %(row)d 行：%(message)s",
+        "Choose two different editions.": "请选择两个不同的版本。",
+        "The mapping %(mapping)s is published and cannot be changed.": "对应关系 %(mapping)s 已发布，不能修改。",
+        "The mapping is published already.": "该对应关系已发布。",
+        "Publish the edition %(code)s before its mapping.": "请先发布版本 %(code)s，再发布其对应关系。",
+        "The mapping has no rows.": "对应关系没有任何行。",
+        "The mapping was saved.": "对应关系已保存。",
+        "The mapping %(mapping)s is published.": "对应关系 %(mapping)s 已发布。",
+        "Choose a workbook (.xlsx).": "请选择 Excel 工作簿（.xlsx）。",
+        "The mapping was imported: %(n)d rows.": "对应关系已导入：%(n)d 行。",
+        "edition for every region": "全部地区使用的版本",
+        "— each region keeps the edition of its latest report —": "— 各地区沿用最近一次报告的版本 —",
+        "edition for cities": "设区市使用的版本",
+        "— as above —": "— 同上 —",
+        "edition for counties": "县（市、区）使用的版本",
+        "edition for the regions listed below": "下列地区使用的版本",
+        "regions (codes or names, separated by spaces, commas or lines)": "地区（代码或名称，以空格、逗号或换行分隔）",
+        "I confirm opening this year although earlier years were never opened": "我确认在之前年度未开启的情况下开启本年度",
+        "Not cities or counties: %(words)s": "不是设区市或县（市、区）：%(words)s",
+        "Choose the edition of the listed regions.": "请选择所列地区使用的版本。",
+        "reporting year change": "填报年度变更",
+        "reporting year changes": "填报年度变更",
+        "The years %(years)s were never opened. Confirm that %(year)d opens after a gap, or open the missing years first.": "%(years)s 年度从未开启。请确认 %(year)d 年度在空缺之后开启，或先开启缺失的年度。",
+        "Dates in the past are refused: %(fields)s (today is %(today)s).": "不接受已过去的日期：%(fields)s（今天是 %(today)s）。",
+        "Edition %(code)s is not published.": "版本 %(code)s 尚未发布。",
+        "%(regions)s would move from %(old)s to %(new)s, but no published mapping between the two editions exists.": "%(regions)s将从 %(old)s 改用 %(new)s，但两个版本之间没有已发布的对应关系。",
+        "Reporting year %(year)d is open already; change its dates on its page.": "%(year)d 年度填报已开启；如需改期，请在该年度页面修改日期。",
+        "The dates are unchanged.": "日期没有变化。",
+        "regions added": "增加地区",
+        "dates changed": "修改日期",
+        "The dates of %(year)d were changed.": "%(year)d 年度的日期已修改。",
+        "Mappings from earlier editions": "与早先版本的对应关系",
+        "None: values carry over from an earlier edition only where the codes are equal.": "暂无：仅代码相同的指标可沿用早先版本的数值。",
+        "Edit a mapping": "编辑对应关系",
+        "Mapping to %(code)s": "到 %(code)s 的对应关系",
+        "How each indicator of an earlier edition becomes one of this edition. Only unchanged and renumbered indicators carry last year's value, the year-on-year checks and a zone's history across the change.": "早先版本的每项指标如何对应到本版本。只有“不变”和“重新编号”的指标在版本更替后沿用上年数值、同比校验和历史记录。",
+        "back to the edition": "返回版本",
+        "not saved yet: a proposal from codes and names": "尚未保存：按代码和名称自动生成的建议",
+        "Export (.xlsx)": "导出（.xlsx）",
+        "Publish this mapping? It cannot be changed afterwards.": "确定发布该对应关系？发布后不能修改。",
+        "Publish the mapping": "发布对应关系",
+        "Nothing was saved:": "未保存任何内容：",
+        "code in %(code)s": "%(code)s 中的代码",
+        "remove": "移除",
+        "Save the mapping": "保存对应关系",
+        "Every indicator of both editions must be accounted for; nothing is saved otherwise.": "两个版本的每项指标都须有对应行，否则不予保存。",
+        "Import the mapping from a workbook (.xlsx, the export's columns)": "从 Excel 导入对应关系（.xlsx，列与导出文件相同）",
+        "change the dates / history": "修改日期 / 变更记录",
+        "Over the years": "历年数值",
+        "The indicator is followed across catalogue editions through their published mappings: a renumbered indicator keeps its history under its earlier code.": "通过已发布的版本对应关系跨版本追踪该指标：重新编号的指标在原代码下保留其历史。",
+        "not reported": "未填报",
+        "Catalogue editions": "指标体系版本",
+        "A region listed below takes the listed edition; otherwise the edition of its level; otherwise the edition for every region; otherwise it keeps the edition of its latest report (the default edition for a first report). A region moving to another edition needs a published mapping between the two. The edition of a report never changes afterwards.": "列出的地区使用所列版本；否则按其级别的版本；否则使用全部地区的版本；都未选择时沿用其最近一次报告的版本（首次填报使用默认版本）。改用其他版本须有两个版本间已发布的对应关系。报告的版本此后不再改变。",
+        "These years were never opened: %(years)s. Zones will have no reports for them, and a re-examination period including them cannot be completed.": "从未开启的年度：%(years)s。各地区这些年度将没有报告，包含这些年度的复核期无法完整。",
+        "Show the plan": "查看开启方案",
+        "Plan": "开启方案",
+        ("%(name)s: %(n)s report", "%(name)s: %(n)s reports"): "%(name)s：%(n)s 份报告",
+        (
+            "%(m)s moves to this edition",
+            "%(m)s move to this edition",
+        ): "其中 %(m)s 个地区改用此版本",
+        "No new report: every chosen region has one already.": "无新报告：所选地区均已有报告。",
+        "last edition": "上次版本",
+        "(report exists)": "（报告已存在）",
+        "Dates of %(year)s": "%(year)s 年度日期",
+        "Change the dates": "修改日期",
+        ("%(n)s report", "%(n)s reports"): "%(n)s 份报告",
+        "No recorded changes.": "暂无变更记录。",
+    }
+)
+
+ZH.update(
+    {
+        "not in the catalogue edition of that year": "不在该年度所用的指标体系版本中",
+        "a rule for each year": "每个年度的目标规则",
     }
 )

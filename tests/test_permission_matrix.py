@@ -116,6 +116,14 @@ MATRIX = [
     ("province_admin", "get", "/applications/new/", 403),
     (None, "get", "/applications/notifications/", 302),
     ("expert", "get", "/casebook/new/", 403),
+    (None, "get", "/indicators/N19/mapping/", 302),
+    ("expert", "post", "/indicators/N19/mapping/", 403),
+    ("county", "post", "/indicators/N19/mapping/?source=N19", 403),
+    ("city", "post", "/indicators/N19/mapping/publish/?source=N19", 403),
+    ("department", "post", "/indicators/N19/mapping/import/?source=N19", 403),
+    (None, "get", "/indicators/N19/mapping/export.xlsx", 302),
+    (None, "get", "/reporting/years/2024/dates/", 302),
+    ("city", "post", "/reporting/years/2024/dates/", 403),
 ]
 
 

@@ -12,6 +12,7 @@ from ecozone.core.flags import DEMO_DATA, bump_showcase_version, set_flag
 from ecozone.demo import data
 from ecozone.demo.applications import load_applications
 from ecozone.demo.cases import load_cases
+from ecozone.demo.editions import load_provincial_edition, load_year_2024
 from ecozone.demo.ratings import load_ratings
 from ecozone.demo.reporting import load_reports
 from ecozone.designations.models import Batch, Programme
@@ -26,6 +27,7 @@ def load_demo() -> list[str]:
         load_roster(),
         _load_reports(),
         _load_ratings(),
+        _load_editions(),
         load_cases(),
         _load_applications(),
     ]
@@ -47,6 +49,11 @@ def _load_reports() -> str:
 @transaction.atomic
 def _load_ratings() -> str:
     return load_ratings()
+
+
+@transaction.atomic
+def _load_editions() -> str:
+    return f"{load_provincial_edition()}; {load_year_2024()}"
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from ecozone.core.tabular import (
     read_table_file,
 )
 from ecozone.indicators.forms import EDITABLE_FIELDS, IndicatorForm
+from ecozone.indicators.mapping import MappingLine
 from ecozone.indicators.models import (
     Attribute,
     Condition,
@@ -22,6 +23,7 @@ from ecozone.indicators.models import (
     IndicatorSystem,
     Issuer,
     Kind,
+    MappingKind,
     Scope,
     ValueType,
     Verification,
@@ -215,3 +217,43 @@ def _read_meta(sheet, errors: list[CellError]) -> dict:
                 text = None
         meta[field] = text
     return meta
+
+
+# ---------------------------------------------------------------------------- mappings
+
+MAPPING_SHEET = "对应关系"
+MAPPING_HEADERS = ["原代码", "新代码", "变化类型", "备注"]
+KIND_WORDS = {kind.value: str(kind.label) for kind in MappingKind}
+
+
+def export_mapping(lines: list[MappingLine], notes: list[str]):
+    rows = [
+        [line.old, line.new, KIND_WORDS.get(line.kind, line.kind), note]
+        for line, note in zip(lines, notes, strict=True)
+    ]
+    return build_workbook([(MAPPING_SHEET, MAPPING_HEADERS, rows)])
+
+
+def read_mapping(upload) -> tuple[list[MappingLine], list[str]]:
+    """The rows of a mapping workbook (kinds as words or codes). Structure and words are checked
+    here; whether the rows account for both editions is checked by services.save_mapping."""
+    sheets = read_table_file(upload, columns={MAPPING_SHEET: MAPPING_HEADERS})
+    reverse = {word: code for code, word in KIND_WORDS.items()} | {c: c for c in KIND_WORDS}
+    lines, notes, errors = [], [], []
+    for row in sheets[MAPPING_SHEET].rows:
+        word = cell_text(row["变化类型"])
+        if word not in reverse:
+            errors.append(
+                CellError(
+                    MAPPING_SHEET,
+                    row.number,
+                    "变化类型",
+                    _("choose one of: %(kinds)s") % {"kinds": "、".join(KIND_WORDS.values())},
+                )
+            )
+            continue
+        lines.append(MappingLine(cell_text(row["原代码"]), cell_text(row["新代码"]), reverse[word]))
+        notes.append(cell_text(row["备注"])[:200])
+    if errors:
+        raise ImportRejected(errors)
+    return lines, notes

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ecozone.core.forms import StyledFormMixin
-from ecozone.indicators.models import Indicator, IndicatorSystem
+from ecozone.indicators.models import Indicator, IndicatorSystem, MappingKind
 from ecozone.indicators.rules import RuleSyntaxError, parse_rule, rule_fits_value_type
 
 EDITABLE_FIELDS = [
@@ -89,4 +89,30 @@ class DiffForm(StyledFormMixin, forms.Form):
     )
     b = forms.ModelChoiceField(
         label=_("to edition"), queryset=IndicatorSystem.objects.all(), to_field_name="code"
+    )
+
+
+class MappingRowForm(forms.Form):
+    old_code = forms.ChoiceField(label=_("old code"), required=False)
+    new_code = forms.ChoiceField(label=_("new code"), required=False)
+    kind = forms.ChoiceField(label=_("kind of change"), choices=MappingKind.choices)
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def __init__(self, *args, old_codes=(), new_codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        blank = [("", "—")]
+        self.fields["old_code"].choices = blank + [(c, c) for c in old_codes]
+        self.fields["new_code"].choices = blank + [(c, c) for c in new_codes]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["note"].widget.attrs["class"] = "form-control form-control-sm"
+
+
+MappingFormSet = forms.formset_factory(MappingRowForm, extra=3, can_delete=True)
+
+
+class MappingSourceForm(StyledFormMixin, forms.Form):
+    compact = True
+    source = forms.ModelChoiceField(
+        label=_("from edition"), queryset=IndicatorSystem.objects.all(), to_field_name="code"
     )

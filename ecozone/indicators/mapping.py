@@ -3,7 +3,7 @@
 A mapping is a list of rows (old code, new code, kind). Only `same` and `renumbered` rows carry a
 value across editions (last year's value, year-on-year checks, a zone's history): a split or merged
 indicator measures something else, so its first year on the new edition has no comparable
-previous value (decision 0009).
+previous value (decision 0010).
 """
 
 from __future__ import annotations

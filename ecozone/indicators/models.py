@@ -147,6 +147,19 @@ class Indicator(models.Model):
         return self.verified != Verification.YES
 
 
+EDITION_ACTION_LABELS = {
+    "copy": _("copied"),
+    "import": _("imported"),
+    "edit": _("indicator changed"),
+    "delete": _("indicator deleted"),
+    "publish": _("published"),
+    "retire": _("retired"),
+    "default": _("made the default"),
+    "mapping": _("mapping saved"),
+    "mapping_publish": _("mapping published"),
+}
+
+
 class EditionChange(models.Model):
     """Append-only history of an edition: created, copied, edited, imported, published, retired."""
 
@@ -161,6 +174,10 @@ class EditionChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.system.code} · {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(EDITION_ACTION_LABELS.get(self.action, self.action))
 
 
 class MappingKind(models.TextChoices):

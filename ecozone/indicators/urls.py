@@ -10,6 +10,10 @@ urlpatterns = [
     path("<str:code>/", views.edition_detail, name="detail"),
     path("<str:code>/export.xlsx", views.edition_export, name="export"),
     path("<str:code>/copy/", views.edition_copy, name="copy"),
+    path("<str:code>/mapping/", views.mapping_edit, name="mapping"),
+    path("<str:code>/mapping/publish/", views.mapping_publish, name="mapping_publish"),
+    path("<str:code>/mapping/import/", views.mapping_import, name="mapping_import"),
+    path("<str:code>/mapping/export.xlsx", views.mapping_export, name="mapping_export"),
     re_path(
         r"^(?P<code>[^/]+)/(?P<action>publish|retire|default)/$",
         views.edition_transition,

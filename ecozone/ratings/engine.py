@@ -197,6 +197,10 @@ class IndicatorDef(NamedTuple):
     scope: str
     condition: str
     rule: Rule
+    # Years of the period reported on another edition whose target differs: (year, that
+    # edition's rule, or None when that edition had no such indicator). Each year is judged on
+    # its own edition (decision 0010).
+    by_year: tuple[tuple[int, Rule | None], ...] = ()
 
 
 # What a zone reported: indicator code → year → value (the year before the period for trends).
@@ -306,6 +310,7 @@ def validate(data: RatingInput) -> None:
 
 _NOTHING = Reported()
 _NO_VALUES: Mapping[int, Reported] = MappingProxyType({})
+_SAME = object()  # the item's own partial-credit threshold
 _MEMO_LIMIT = 4096  # judgements remembered per rule (bounds memory on varied data)
 
 
@@ -335,6 +340,7 @@ class _Item:
         "tolerance",
         "trend",
         "weight",
+        "year_judges",
     )
 
     def __init__(self, definition: IndicatorDef, region: RegionFacts, period, scheme, memos: dict):
@@ -365,6 +371,10 @@ class _Item:
         if d.kind == "annual":
             self.threshold = numeric_threshold(d.rule, region)
         self.tolerance = scheme.tolerance
+        # Years judged on another edition's rule: year → (judge, partial-credit threshold).
+        self.year_judges = {
+            year: _year_judge(rule, region, d.kind) for year, rule in d.by_year if year in period
+        }
         # Shared by every plan judging the same rule the same way (regions the rule does not
         # tell apart, other periods); none for a trend.
         self.memo: dict | None = None
@@ -397,7 +407,10 @@ class _Item:
         held, run, longest = 0, 0, 0
         for year in self.period:
             value = get(year)
-            if trend:  # a trend's answers rarely repeat with the same previous figure
+            own = self.year_judges.get(year)
+            if own is not None:
+                judged = self._year_score(value, get(year - 1), *own)
+            elif trend:  # a trend's answers rarely repeat with the same previous figure
                 judged = self._year_score(value, get(year - 1))
             else:
                 key = read(value or _NOTHING)
@@ -438,8 +451,10 @@ class _Item:
         )
         return row, longest
 
-    def _year_score(self, value: Reported | None, previous: Reported | None) -> YearScore:
-        verdict, reason = self.rule_judge(value, previous)
+    def _year_score(
+        self, value: Reported | None, previous: Reported | None, judge=None, threshold=_SAME
+    ) -> YearScore:
+        verdict, reason = (judge or self.rule_judge)(value, previous)
         if verdict is Verdict.MET:
             return YearScore(Verdict.MET, ONE, reason)
         if verdict is Verdict.NOT_APPLICABLE:
@@ -449,10 +464,23 @@ class _Item:
                 Verdict.NOT_MET, ZERO, _("not reported: %(reason)s") % {"reason": reason}
             )
         number = (value or _NOTHING).number
+        threshold = self.threshold if threshold is _SAME else threshold
         score = ZERO
-        if self.threshold is not None and number is not None:
-            score = _partial_credit(self.threshold, number, self.tolerance)
+        if threshold is not None and number is not None:
+            score = _partial_credit(threshold, number, self.tolerance)
         return YearScore(Verdict.NOT_MET, score, reason)
+
+
+def _year_judge(rule: Rule | None, region: RegionFacts, kind: str):
+    """The judge and partial-credit threshold of a year reported on another edition."""
+    if rule is None:
+        return _not_in_edition, None
+    threshold = numeric_threshold(rule, region) if kind == "annual" else None
+    return compile_rule(rule, region), threshold
+
+
+def _not_in_edition(value, previous):
+    return Verdict.NOT_APPLICABLE, _("not in the catalogue edition of that year")
 
 
 class _Plan:

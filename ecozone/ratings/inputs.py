@@ -12,6 +12,7 @@ from django.db.models.functions import Cast
 
 from ecozone.core.batch import collector_paused
 from ecozone.indicators.models import Indicator, IndicatorSystem
+from ecozone.indicators.queries import carried_codes
 from ecozone.indicators.rules import (
     RegionFacts,
     Reported,
@@ -98,7 +99,35 @@ def load_values(
             trends = [pk for pk in applicable if codes[pk] in trend_codes]
             wanted.append((_reports(regions, before_years, accepted_only), trends))
         _read_values(wanted, where, codes, values, seen)
+    _carry_across_editions(zones, values, editions, default)
     return values, editions, definitions
+
+
+def _carry_across_editions(zones, values: dict, editions: dict, default: int | None) -> None:
+    """A zone whose period spans two editions is scored on the last one: the values of earlier
+    years follow the published mapping to the last edition's codes (unchanged and renumbered
+    indicators; decision 0010). Without a mapping, values carry by equal code."""
+    carried: dict[tuple[int, int], dict[str, str] | None] = {}
+    for zone in zones:
+        region_id = zone.designation.region_id
+        scoring = _scoring_edition(zone, editions, default)
+        by_code = values[region_id]
+        for year, system_id in editions[region_id].items():
+            if system_id == scoring or scoring is None:
+                continue
+            key = (system_id, scoring)
+            if key not in carried:
+                carried[key] = carried_codes(system_id, scoring)
+            codes = carried[key]
+            if not codes:
+                continue
+            moved = {
+                new: by_code[old][year]
+                for new, old in codes.items()
+                if new != old and year in by_code.get(old, {})
+            }
+            for new, value in moved.items():
+                by_code.setdefault(new, {})[year] = value
 
 
 def _read_values(wanted: list, where: dict, codes: dict, values: dict, seen: dict) -> None:
@@ -156,6 +185,25 @@ def _figure(raw) -> Decimal | None:
     return Decimal(raw)
 
 
+def _judged_by_year(indicators, scoring: int, others, definitions) -> tuple[IndicatorDef, ...]:
+    """The scoring edition's indicators with the rule of each year reported on another edition
+    where it differs: that edition's rule for the indicator the mapping (or an equal code) names,
+    None where that edition had no such indicator (decision 0010)."""
+    by_year: dict[str, list] = {d.code: [] for d in indicators}
+    for year, system_id in others:
+        rules = {d.code: d.rule for d in definitions.get(system_id, ())}
+        # Without a mapping, an indicator is the one with the same code.
+        carried = carried_codes(system_id, scoring)
+        if carried is None:
+            carried = {code: code for code in rules}
+        for d in indicators:
+            old = carried.get(d.code)
+            rule = rules.get(old) if old else None
+            if rule is None or str(rule) != str(d.rule):
+                by_year[d.code].append((year, rule))
+    return tuple(d._replace(by_year=tuple(by_year[d.code])) for d in indicators)
+
+
 def _scoring_edition(zone, editions: dict, default: int | None) -> int | None:
     """The edition a zone is scored on: the one it reported in for the period's last year."""
     if not zone.period:
@@ -207,14 +255,26 @@ def _zone_inputs(zones, scheme, *, accepted_only: bool, with_items: bool):
         ):
             (vetoes if kind == RecordKind.VETO else bars)[zone_id].append(code)
     result = {}
+    spanning: dict[tuple, tuple[IndicatorDef, ...]] = {}
     for position, zone in enumerate(zones):
         region = zone.designation.region
         system_id = _scoring_edition(zone, editions, default)
+        others = tuple(
+            (year, editions[region.pk][year])
+            for year in zone.period
+            if editions[region.pk].get(year, system_id) != system_id
+        )
+        indicators = definitions.get(system_id, ())
+        if others:
+            key = (system_id, others)
+            if key not in spanning:
+                spanning[key] = _judged_by_year(indicators, system_id, others, definitions)
+            indicators = spanning[key]
         data = RatingInput(
             scheme=scheme,
             region=region_facts(region),
             period=tuple(zone.period),
-            indicators=definitions.get(system_id, ()),
+            indicators=indicators,
             values=values[region.pk],
             work={code: tuple(scores) for code, scores in work[zone.pk].items()},
             features=tuple(features[zone.pk]),

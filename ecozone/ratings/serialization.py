@@ -162,9 +162,23 @@ def indicator_defs(rows: list[dict]) -> tuple[IndicatorDef, ...]:
                 row["scope"],
                 row["condition"],
                 rule,
+                _by_year(row),
             )
         )
     return tuple(result)
+
+
+def _by_year(row: dict) -> tuple:
+    """Rules of years reported on another edition ({"2022": rule text or null})."""
+    found = []
+    for year, text in sorted((row.get("by_year") or {}).items()):
+        try:
+            found.append((int(year), None if text is None else parse_rule(text)))
+        except (ValueError, RuleSyntaxError):
+            raise InputError(
+                f"indicators.{row['code']}.by_year", _("a rule for each year")
+            ) from None
+    return tuple(found)
 
 
 def _json_value(value: Reported) -> dict:
@@ -203,6 +217,7 @@ def input_to_json(
                 "scope": i.scope,
                 "condition": i.condition,
                 "rule": str(i.rule),
+                **({"by_year": {str(y): r and str(r) for y, r in i.by_year}} if i.by_year else {}),
             }
             for i in data.indicators
         ],

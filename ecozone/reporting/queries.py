@@ -183,6 +183,45 @@ def previous_values(report: AnnualReport) -> dict[str, ReportValue]:
     return {new: values[old] for new, old in carried.items() if old in values}
 
 
+@dataclass
+class SeriesPoint:
+    year: int
+    edition: str
+    code: str  # the indicator's code in that year's edition
+    value: ReportValue | None
+
+
+def value_series(report: AnnualReport, code: str) -> list[SeriesPoint]:
+    """A zone's values of one indicator over the years, newest first, following the indicator
+    back across editions through published mappings (a renumbered code is followed; a split,
+    merged or new indicator ends the series)."""
+    reports = list(
+        AnnualReport.objects.filter(region_id=report.region_id, year__lte=report.year)
+        .select_related("system")
+        .order_by("-year")
+    )
+    values = {
+        (v.report_id, v.indicator.code): v
+        for v in ReportValue.objects.filter(report__in=reports).select_related("indicator")
+    }
+    series: list[SeriesPoint] = []
+    newer = None
+    for current in reports:
+        if newer is not None:
+            if newer.year != current.year + 1:
+                break  # a year missing: nothing to follow
+            carried = carried_codes(current.system_id, newer.system_id)
+            if carried is not None:
+                if code not in carried:
+                    break
+                code = carried[code]
+        series.append(
+            SeriesPoint(current.year, current.system.code, code, values.get((current.pk, code)))
+        )
+        newer = current
+    return series
+
+
 # ---------------------------------------------------------------------------- opening a year
 
 

@@ -465,7 +465,12 @@ def value_history(request, pk: int):
     return render(
         request,
         "reporting/history.html",
-        {"value": value, "changes": changes, "describe": services.describe_change},
+        {
+            "value": value,
+            "changes": changes,
+            "describe": services.describe_change,
+            "series": queries.value_series(value.report, value.indicator.code),
+        },
     )
 
 

@@ -342,3 +342,34 @@ def test_zones_sharing_judgements_keep_their_own_figures():
     reasons = [by_code(card)["B"].years[2023].reason for card in cards]
     assert reasons == ["18 未达到 ≥ 20", "19 未达到 ≥ 20", "18 未达到 ≥ 20"]
     assert [by_code(card)["B"].score for card in cards] == [D("0.5"), D("0.75"), D("0.5")]
+
+
+def test_each_year_is_judged_on_the_target_of_its_own_edition():
+    # ≥55 from 2023 on; 2021 and 2022 were reported on an edition whose target was ≥50
+    definition, values = ind("ZJ-33", ">=55", {2021: 52, 2022: 50, 2023: 56})
+    own = definition._replace(by_year=((2021, parse_rule(">=50")), (2022, parse_rule(">=50"))))
+    row = rate([(own, values)]).indicators[0]
+    assert [(year, y.verdict) for year, y in row.years.items()] == [
+        (2021, "met"),
+        (2022, "met"),
+        (2023, "met"),
+    ]
+    assert row.score == D(1)
+    # judged on today's target alone, the two earlier years miss (partial credit 52/55, 50/55)
+    plain = rate([(definition, values)]).indicators[0]
+    assert [y.verdict for y in plain.years.values()] == ["not_met", "not_met", "met"]
+    assert [y.score for y in plain.years.values()][:2] == [
+        1 - D(3) / (SCHEME.tolerance * 55),
+        1 - D(5) / (SCHEME.tolerance * 55),
+    ]
+
+
+def test_a_year_whose_edition_lacked_the_indicator_is_not_applicable():
+    definition, values = ind("ZJ-41", ">=95", {2023: 96}, attribute="reference", kind="process")
+    new = definition._replace(by_year=((2021, None), (2022, None)))
+    row = rate([(new, values)]).indicators[0]
+    assert [(y.verdict, y.reason) for y in row.years.values()] == [
+        ("not_applicable", "不在该年度所用的指标体系版本中"),
+        ("not_applicable", "不在该年度所用的指标体系版本中"),
+        ("met", "96 达到 ≥ 95"),
+    ]
