@@ -62,6 +62,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    # Set when someone else chose the password (creation, reset, import): every page leads to the
+    # change-password page until the user picks their own.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     objects = UserManager()
 
@@ -98,3 +101,157 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(secret: str) -> str:
         return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class AccountAction(models.TextChoices):
+    USER_CREATED = "user_created", _("account created")
+    USER_IMPORTED = "user_imported", _("account imported")
+    USER_CHANGED = "user_changed", _("account changed")
+    USER_DEACTIVATED = "user_deactivated", _("account deactivated")
+    USER_REACTIVATED = "user_reactivated", _("account reactivated")
+    PASSWORD_RESET = "password_reset", _("one-time password issued")
+    ONE_TIME_PASSWORD_USED = "one_time_password_used", _("one-time password used to sign in")
+    RESET_LINK_SENT = "reset_link_sent", _("password reset link sent")
+    PASSWORD_CHANGED = "password_changed", _("password changed by the user")
+    ORGANISATION_CREATED = "organisation_created", _("organisation created")
+    ORGANISATION_CHANGED = "organisation_changed", _("organisation changed")
+    EXPERT_PROPOSED = "expert_proposed", _("expert proposed")
+    EXPERT_APPROVED = "expert_approved", _("expert proposal approved")
+    EXPERT_REJECTED = "expert_rejected", _("expert proposal rejected")
+
+
+class AccountEvent(models.Model):
+    """Append-only history of accounts and organisations: who did what to whom, and when.
+
+    `organisation` is the organisation the change belongs to at the time (the user's, after the
+    change), so that a city's history page can be filtered by region like everything else.
+    """
+
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    by = models.ForeignKey(
+        User, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=30, choices=AccountAction.choices)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="account_events",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="account_events",
+    )
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("account history")
+        verbose_name_plural = _("account history")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def change_rows(self) -> list[tuple[str, str | None, str]]:
+        """The changes as (field label, old value or None when there was none, new value)."""
+        rows = []
+        for key, value in self.changes.items():
+            label = str(CHANGE_LABELS.get(key, key))
+            if isinstance(value, list) and len(value) == 2:
+                old, new = value
+                rows.append(
+                    (label, None if old is None else _readable(key, old), _readable(key, new))
+                )
+            else:
+                rows.append((label, None, _readable(key, value)))
+        return rows
+
+
+CHANGE_LABELS = {
+    "username": _("user name"),
+    "display_name": _("display name"),
+    "role": _("role"),
+    "organisation": _("organisation"),
+    "email": _("e-mail"),
+    "is_active": _("active"),
+    "domains": _("fields (indicator domains)"),
+    "affiliated_region": _("affiliated region"),
+    "name": _("name"),
+    "kind": _("kind"),
+    "data_source_keyword": _("data-source keyword"),
+}
+
+
+def _readable(key: str, value) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return "、".join(map(str, value))
+    if key == "role" and value in Role.values:
+        return str(Role(value).label)
+    if key == "kind" and value in OrganisationKind.values:
+        return str(OrganisationKind(value).label)
+    return str(value)
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("awaiting decision")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+
+
+class ExpertProposal(models.Model):
+    """A department's proposal to add an expert to the provincial pool."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="expert_proposals",
+    )
+    username = models.CharField(_("user name"), max_length=150)
+    display_name = models.CharField(_("display name"), max_length=50)
+    domains = models.JSONField(_("fields (indicator domains)"), default=list)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        User, verbose_name=_("proposed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
+    expert = models.OneToOneField(
+        User,
+        verbose_name=_("expert"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="expert_proposal",
+    )
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        verbose_name = _("expert proposal")
+        verbose_name_plural = _("expert proposals")
+
+    def __str__(self) -> str:
+        return f"{self.display_name}（{self.username}）"

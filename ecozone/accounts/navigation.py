@@ -39,6 +39,10 @@ def navigation_for(user, path: str) -> list[NavItem]:
         entries.append((_("Regions"), "regions:list"))
     if permissions.can_view_catalogues(user):
         entries.append((_("Indicator catalogues"), "indicators:list"))
+    if permissions.can_manage_accounts(user):
+        entries.append((_("User administration"), "accounts:users"))
+    if permissions.can_propose_experts(user):
+        entries.append((_("Expert proposals"), "applications:expert_proposals"))
     urls = [(label, reverse(name)) for label, name in entries]
     # The longest matching prefix is the active entry (/designations/coverage/ is not the roster).
     matching = [url for _label, url in urls if path.startswith(url)]

@@ -105,6 +105,41 @@ def can_manage_designations(user) -> bool:
     return is_province_admin(user)
 
 
+def can_manage_accounts(user) -> bool:
+    """The user administration pages: the province for everyone, a city for its own region."""
+    return is_province_admin(user) or (role_of(user) == Role.CITY and home_region(user) is not None)
+
+
+def can_manage_organisations(user) -> bool:
+    return is_province_admin(user)
+
+
+def manageable_roles(user) -> list[str]:
+    """The roles a user may give: the province any, a city only city and county users."""
+    if is_province_admin(user):
+        return list(Role.values)
+    if can_manage_accounts(user):
+        return [Role.CITY, Role.COUNTY]
+    return []
+
+
+def accounts_in_scope(user, queryset: QuerySet) -> QuerySet:
+    """Restrict a queryset of users to those the user administers (empty for everyone else)."""
+    if is_province_admin(user):
+        return queryset
+    if not can_manage_accounts(user):
+        return queryset.none()
+    return in_scope(user, queryset, "organisation__region").filter(role__in=manageable_roles(user))
+
+
+def can_propose_experts(user) -> bool:
+    return is_department(user) and user.organisation_id is not None
+
+
+def can_decide_expert_proposals(user) -> bool:
+    return is_province_admin(user)
+
+
 def require(allowed: bool) -> None:
     """Raise 403 unless the predicate allowed the action."""
     if not allowed:

@@ -88,7 +88,7 @@ def get_application(request, pk: int):
     ]
     return {
         **_out(application, request.auth),
-        "compliance": queries.self_assessment(application).as_json(),
+        "compliance": queries.assessment_data(application),
         "history": history,
     }
 

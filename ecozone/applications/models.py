@@ -2,7 +2,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ecozone.applications.states import ACTION_LABELS, Conclusion, Opinion, Status
+from ecozone.applications.states import (
+    ACTION_LABELS,
+    Conclusion,
+    Handling,
+    NationalOutcome,
+    Opinion,
+    RoundResult,
+    Status,
+)
 from ecozone.core.models import WorkflowEvent
 
 
@@ -76,7 +84,10 @@ class Application(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     open_items = models.JSONField(_("items to fix"), default=list, blank=True)
-    compliance = models.JSONField(_("compliance at submission"), default=dict, blank=True)
+    # The self-assessment frozen when the applicant submits (queries.Compliance.as_json): what
+    # every later page, review and ranking shows, whatever happens to the reports afterwards.
+    compliance = models.JSONField(_("self-assessment at submission"), default=dict, blank=True)
+    assessed_at = models.DateTimeField(_("self-assessment frozen at"), null=True, blank=True)
     notice_starts = models.DateField(_("notice from"), null=True, blank=True)
     notice_ends = models.DateField(_("notice until"), null=True, blank=True)
     designation = models.ForeignKey(
@@ -160,7 +171,7 @@ class ReviewRound(models.Model):
     number = models.PositiveSmallIntegerField(_("round"))
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    result = models.CharField(_("result"), max_length=20, blank=True)
+    result = models.CharField(_("result"), max_length=20, choices=RoundResult.choices, blank=True)
     late_experts = models.JSONField(_("late experts"), default=list, blank=True)
     snapshot = models.JSONField(_("values when the round opened"), default=dict)
     questioned = models.JSONField(_("questioned indicators"), default=list, blank=True)
@@ -224,7 +235,7 @@ class Objection(models.Model):
     contact = models.CharField(_("contact"), max_length=100)
     text = models.TextField(_("objection"))
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
-    handled = models.CharField(_("handling"), max_length=20, blank=True)
+    handled = models.CharField(_("handling"), max_length=20, choices=Handling.choices, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
@@ -258,8 +269,8 @@ class NationalRecommendation(models.Model):
     )
     recommended_at = models.DateTimeField(auto_now_add=True)
     outcome = models.CharField(
-        _("national outcome"), max_length=10, blank=True
-    )  # named / not_named
+        _("national outcome"), max_length=10, choices=NationalOutcome.choices, blank=True
+    )
     outcome_note = models.CharField(_("note"), max_length=300, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 

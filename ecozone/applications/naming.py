@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from ecozone.accounts import permissions
 from ecozone.applications import queries
 from ecozone.applications.models import Application, NationalRecommendation, Objection
-from ecozone.applications.services import current_round, transition
-from ecozone.applications.states import Status
+from ecozone.applications.services import actors, current_round, pass_rule_problems, transition
+from ecozone.applications.states import Actor, Handling, NationalOutcome, Status
 from ecozone.designations.models import Programme
 from ecozone.designations.services import get_or_create_batch, name_designation
 
@@ -31,13 +31,43 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
 def start_notice(
     application: Application, *, by, starts: datetime.date | None = None
 ) -> Application:
+    """Start the public notice of a passed application whose frozen self-assessment still meets
+    the pass rule; otherwise refuse and change nothing."""
     starts = starts or timezone.localdate()
+    application = Application.objects.select_related("region").get(pk=application.pk)
+    if by is not None and Actor.PROVINCE not in actors(by, application):
+        raise PermissionDenied
+    if application.status == Status.PASSED:
+        problems = notice_problems(application)
+        if problems:
+            raise ValidationError(problems)
     with transaction.atomic():
         application = transition(application, action="start_notice", by=by)
         application.notice_starts = starts
         application.notice_ends = add_working_days(starts, queries.settings().notice_working_days)
         application.save(update_fields=["notice_starts", "notice_ends"])
     return application
+
+
+def notice_problems(application: Application) -> list[str]:
+    """Why the application's notice may not start: the checks of the snapshot it is judged on."""
+    if not queries.is_frozen(application):
+        return [
+            _(
+                "The public notice cannot start: no self-assessment was frozen when the "
+                "application was submitted."
+            )
+        ]
+    problems = pass_rule_problems(queries.assessment(application), year=application.base_year)
+    if problems:
+        return [
+            _(
+                "The public notice cannot start: the self-assessment frozen at submission does "
+                "not meet the pass rule."
+            ),
+            *problems,
+        ]
+    return []
 
 
 def lodge_objection(application: Application, *, name: str, contact: str, text: str) -> Objection:
@@ -62,7 +92,7 @@ def uphold_objection(objection: Objection, *, by, comment: str) -> Application:
         raise PermissionDenied
     application = objection.application
     with transaction.atomic():
-        objection.handled = "upheld"
+        objection.handled = Handling.UPHELD
         objection.save(update_fields=["handled"])
         last = current_round(application)
         application = transition(
@@ -84,9 +114,8 @@ def ranking(
     ).select_related("region")
     ranked = []
     for application in ready:
-        compliance = queries.self_assessment(application)
         rounds = application.rounds.count()
-        key = (compliance.met_share, -rounds, application.green_cases.count())
+        key = (queries.assessment(application).met_share, -rounds, application.green_cases.count())
         ranked.append((application, key))
     ranked.sort(key=lambda pair: (pair[1], -pair[0].pk), reverse=True)
     return ranked
@@ -166,7 +195,7 @@ def record_national_outcome(
     if recommendation.outcome:
         raise ValidationError(_("The national outcome is recorded already."))
     with transaction.atomic():
-        recommendation.outcome = "named" if named else "not_named"
+        recommendation.outcome = NationalOutcome.NAMED if named else NationalOutcome.NOT_NAMED
         recommendation.outcome_note, recommendation.decided_at = note, timezone.now()
         recommendation.save()
         if named:

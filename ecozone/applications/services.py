@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ecozone.accounts import permissions
@@ -28,10 +29,18 @@ from ecozone.applications.models import (
     ReviewAssignment,
     ReviewRound,
 )
-from ecozone.applications.states import TRANSITIONS, Actor, Conclusion, Opinion, Status
+from ecozone.applications.states import (
+    TRANSITIONS,
+    Actor,
+    Conclusion,
+    Opinion,
+    RoundResult,
+    Status,
+)
 from ecozone.core.uploads import check_image, check_upload
 from ecozone.designations.models import Designation
 from ecozone.indicators.queries import default_edition
+from ecozone.indicators.rules import Verdict, fmt
 from ecozone.ratings.models import ConsequenceCase
 from ecozone.reporting.conflicts import conflict_of_interest
 from ecozone.reporting.models import AnnualReport
@@ -214,37 +223,82 @@ def add_green_case(application: Application, *, by, title: str, text: str, image
 # ---------------------------------------------------------------------- submitting and pre-review
 
 
-def submit_application(application: Application, *, by) -> Application:
-    compliance = queries.self_assessment(application)
+def _base_report(application: Application) -> AnnualReport | None:
+    """The base-year report, locked until the transaction ends: the values frozen are those of
+    its current version, not half of a save made meanwhile."""
+    return (
+        AnnualReport.objects.select_for_update()
+        .filter(region=application.region_id, year=application.base_year)
+        .first()
+    )
+
+
+def pass_rule_problems(assessment: queries.Assessment, *, year: int) -> list[str]:
+    """Why an assessment does not meet the pass rule (empty when it does)."""
     problems = []
-    if compliance.failing_binding:
+
+    def listed(rows) -> str:
+        return "、".join(f"{r.indicator.code} {r.indicator.name}".strip() for r in rows)
+
+    failing = assessment.failing_binding
+    not_met = [r for r in failing if r.verdict != Verdict.MISSING]
+    missing = [r for r in failing if r.verdict == Verdict.MISSING]
+    if not_met:
         problems.append(
             _("Binding indicators not met in %(year)d: %(list)s")
-            % {
-                "year": application.base_year,
-                "list": "、".join(
-                    f"{r.indicator.code} {r.indicator.name}" for r in compliance.failing_binding
-                ),
-            }
+            % {"year": year, "list": listed(not_met)}
         )
-    if compliance.reference_share < compliance.required_share:
+    if missing:
+        problems.append(
+            _("Binding indicators without a value in %(year)d: %(list)s")
+            % {"year": year, "list": listed(missing)}
+        )
+    if assessment.reference_share < assessment.required_share:
         problems.append(
             _(
                 "Only %(share)s%% of the applicable reference indicators are met; "
                 "%(required)s%% are required."
             )
             % {
-                "share": (compliance.reference_share * 100).normalize(),
-                "required": (compliance.required_share * 100).normalize(),
+                "share": fmt(assessment.reference_share * 100),
+                "required": fmt(assessment.required_share * 100),
             }
         )
-    if not application.materials.filter(kind=Material.PLAN).exists():
-        problems.append(_("Upload the construction plan."))
-    if problems:
-        raise ValidationError(problems)
+    return problems
+
+
+def _judge(application: Application) -> tuple[dict, list[str]]:
+    """The snapshot to freeze and the problems that forbid it (decision 0009). Call inside a
+    transaction. Reasons are written in the site's language: a snapshot is a record."""
+    report = _base_report(application)
+    if report is None:
+        return {}, [
+            _("There is no annual report of %(year)d: the application is judged on its values.")
+            % {"year": application.base_year}
+        ]
+    with translation.override(django_settings.LANGUAGE_CODE):
+        data = queries.self_assessment(application).as_json(report)
+    return data, pass_rule_problems(
+        queries.read_assessment(data, frozen=False), year=application.base_year
+    )
+
+
+def _freeze(application: Application, data: dict) -> Application:
+    application.compliance, application.assessed_at = data, timezone.now()
+    application.save(update_fields=["compliance", "assessed_at"])
+    return application
+
+
+def submit_application(application: Application, *, by) -> Application:
+    """Submit (or resubmit after a return), freezing the self-assessment it is judged on."""
     with transaction.atomic():
-        Application.objects.filter(pk=application.pk).update(compliance=compliance.as_json())
-        return transition(application, action="submit", by=by)
+        data, problems = _judge(application)
+        if not application.materials.filter(kind=Material.PLAN).exists():
+            problems.append(_("Upload the construction plan."))
+        if problems:
+            raise ValidationError(problems)
+        application = transition(application, action="submit", by=by)
+        return _freeze(application, data)
 
 
 def return_application(
@@ -302,10 +356,11 @@ def _new_round(application: Application, panel) -> ReviewRound:
     number = (
         application.rounds.order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
+    # A round reviews what the application was frozen with (its last submission).
     review = ReviewRound.objects.create(
         application=application,
         number=number,
-        snapshot=queries.self_assessment(application).as_json(),
+        snapshot=queries.assessment_data(Application.objects.get(pk=application.pk)),
     )
     ReviewAssignment.objects.bulk_create(
         ReviewAssignment(round=review, expert=e, domains=d) for e, d in panel
@@ -373,13 +428,13 @@ def consolidate(review: ReviewRound) -> tuple[str, list[str], Counter]:
                 binding_disagree = True
     fails = sum(1 for a in submitted if a.conclusion == Conclusion.FAIL)
     majority_fail = bool(submitted) and fails * 2 > len(submitted)
-    result = "rectification" if binding_disagree or majority_fail else "pass"
+    result = RoundResult.RECTIFICATION if binding_disagree or majority_fail else RoundResult.PASS
     if (
         any(a.conclusion == Conclusion.RECTIFY for a in submitted)
-        and result == "pass"
+        and result == RoundResult.PASS
         and questioned
     ):
-        result = "rectification"
+        result = RoundResult.RECTIFICATION
     return result, sorted(questioned), tally
 
 
@@ -401,7 +456,7 @@ def close_round(
         )
     result, questioned, _tally = consolidate(review)
     if reject:
-        result = "reject"
+        result = RoundResult.REJECT
     with transaction.atomic():
         review.closed_at, review.result, review.late_experts, review.questioned = (
             timezone.now(),
@@ -411,13 +466,13 @@ def close_round(
         )
         review.save()
         action = {
-            "pass": "conclude_pass",
-            "rectification": "conclude_rectification",
-            "reject": "conclude_reject",
+            RoundResult.PASS: "conclude_pass",
+            RoundResult.RECTIFICATION: "conclude_rectification",
+            RoundResult.REJECT: "conclude_reject",
         }[result]
         items = (
             [{"item": code, "reason": _("questioned by the experts")} for code in questioned]
-            if result == "rectification"
+            if result == RoundResult.RECTIFICATION
             else []
         )
         transition(application, action=action, by=by, comment=comment, items=items)
@@ -433,9 +488,13 @@ def submit_rectification(application: Application, *, by, responses: dict[str, s
             % {"codes": "、".join(missing)}
         )
     with transaction.atomic():
+        data, problems = _judge(application)
+        if problems:
+            raise ValidationError(problems)
         previous.responses = {code: responses[code].strip() for code in previous.questioned}
         previous.save(update_fields=["responses"])
-        transition(application, action="submit_rectification", by=by)
+        application = transition(application, action="submit_rectification", by=by)
+        _freeze(application, data)
         review = _new_round(
             application,
             [(a.expert, a.domains) for a in previous.assignments.select_related("expert")],

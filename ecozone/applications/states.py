@@ -95,3 +95,31 @@ class Opinion(models.TextChoices):
     AGREE = "agree", _("agree")
     DOUBT = "doubt", _("doubt")
     DISAGREE = "disagree", _("disagree")
+
+
+class RoundResult(models.TextChoices):
+    PASS = "pass", _("passed")
+    RECTIFICATION = "rectification", _("rectification required")
+    REJECT = "reject", _("rejected")
+
+
+class Handling(models.TextChoices):
+    UPHELD = "upheld", _("upheld: sent back to review")
+
+
+class NationalOutcome(models.TextChoices):
+    NAMED = "named", _("named nationally")
+    NOT_NAMED = "not_named", _("not named")
+
+
+# The self-assessment's verdicts (indicators.rules.Verdict values) as users read them.
+VERDICT_LABELS = {
+    "met": _("met"),
+    "not_met": _("not met"),
+    "missing": _("no value reported"),
+    "not_applicable": _("not applicable"),
+}
+
+# While the applicant holds the application before (re)submitting it, its page shows the live
+# values of annual reporting; from submission on, the snapshot (decision 0009).
+LIVE_ASSESSMENT = (Status.DRAFT, Status.RETURNED)

@@ -9,6 +9,17 @@ urlpatterns = [
     path("naming/", views.naming_page, name="naming"),
     path("national/", views.national, name="national"),
     path("experts/", views.expert_pool, name="experts"),
+    path("experts/proposals/", views.expert_proposals, name="expert_proposals"),
+    path(
+        "experts/proposals/<int:pk>/approve/",
+        views.expert_proposal_approve,
+        name="expert_proposal_approve",
+    ),
+    path(
+        "experts/proposals/<int:pk>/reject/",
+        views.expert_proposal_reject,
+        name="expert_proposal_reject",
+    ),
     path("notifications/", views.notifications, name="notifications"),
     path("materials/<int:pk>/", views.material_download, name="material"),
     path("objections/<int:pk>/uphold/", views.objection_uphold, name="uphold"),

@@ -19,7 +19,7 @@ from ecozone.applications.models import (
     Notification,
     Objection,
 )
-from ecozone.applications.states import Actor, Conclusion, Opinion, Status
+from ecozone.applications.states import VERDICT_LABELS, Actor, Conclusion, Opinion, Status
 from ecozone.core.feedback import attempt
 from ecozone.core.pdf import pdf_response
 from ecozone.designations.models import Batch, Designation, Programme
@@ -97,7 +97,7 @@ def application_new(request):
 def application_detail(request, pk: int):
     application = _application(request, pk)
     mine = services.actors(request.user, application)
-    compliance = queries.self_assessment(application)
+    compliance = queries.assessment(application)
     review = services.current_round(application)
     is_admin = permissions.is_province_admin(request.user)
     experts = []
@@ -267,7 +267,10 @@ def review(request, pk: int):
     assignment = services.my_assignment(application, request.user)
     if assignment is None:
         raise Http404
-    compliance = queries.self_assessment(application)
+    # the expert reviews what their round was opened with: the snapshot of the last submission
+    compliance = queries.read_assessment(
+        assignment.round.snapshot, frozen=True, system=application.system
+    )
     if request.method == "POST":
         opinions = {
             row.indicator.code: (
@@ -305,6 +308,7 @@ def review(request, pk: int):
             "conclusions": Conclusion.choices,
             "previous": previous,
             "diff": diff,
+            "verdicts": VERDICT_LABELS,
             "materials": application.materials.all(),
             "green_cases": application.green_cases.all(),
         },
@@ -534,4 +538,87 @@ def expert_pool(request):
             "settings": queries.settings(),
             "regions": Region.objects.filter(level__in=["city", "county"]),
         },
+    )
+
+
+@login_required
+def expert_proposals(request):
+    """Departments propose experts for the pool; the province sees every proposal to decide."""
+    from ecozone.accounts.forms import ExpertProposalForm
+    from ecozone.accounts.models import ExpertProposal, ProposalStatus
+    from ecozone.accounts.services import propose_expert
+    from ecozone.indicators.queries import default_edition
+
+    user = request.user
+    permissions.require(
+        permissions.can_propose_experts(user) or permissions.can_decide_expert_proposals(user)
+    )
+    form = None
+    proposals = ExpertProposal.objects.select_related("organisation", "proposed_by", "expert")
+    if permissions.can_propose_experts(user):
+        proposals = proposals.filter(organisation=user.organisation)
+        domains = list(dict.fromkeys(default_edition().indicators.values_list("domain", flat=True)))
+        form = ExpertProposalForm(request.POST or None, domains=domains)
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and attempt(
+                request,
+                lambda: propose_expert(by=user, **form.cleaned_data),
+                _("The proposal has been sent to the province."),
+            )
+        ):
+            return redirect("applications:expert_proposals")
+    elif request.method == "POST":
+        permissions.require(False)
+    pending = [p for p in proposals if p.status == ProposalStatus.PENDING]
+    decided = [p for p in proposals if p.status != ProposalStatus.PENDING]
+    return render(
+        request,
+        "applications/expert_proposals.html",
+        {"form": form, "pending": pending, "decided": decided},
+    )
+
+
+@login_required
+@require_POST
+def expert_proposal_approve(request, pk: int):
+    from ecozone.accounts.models import ExpertProposal
+    from ecozone.applications import pool
+
+    permissions.require(permissions.can_decide_expert_proposals(request.user))
+    proposal = get_object_or_404(ExpertProposal, pk=pk)
+    try:
+        expert, password = pool.approve_expert_proposal(by=request.user, proposal=proposal)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("applications:expert_proposals")
+    return render(
+        request, "accounts/password_issued.html", {"issued": [(expert, password)], "created": True}
+    )
+
+
+@login_required
+def expert_proposal_reject(request, pk: int):
+    from ecozone.accounts.forms import RejectionForm
+    from ecozone.accounts.models import ExpertProposal
+    from ecozone.accounts.services import reject_expert_proposal
+
+    permissions.require(permissions.can_decide_expert_proposals(request.user))
+    proposal = get_object_or_404(ExpertProposal.objects.select_related("organisation"), pk=pk)
+    form = RejectionForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: reject_expert_proposal(
+                by=request.user, proposal=proposal, reason=form.cleaned_data["reason"]
+            ),
+            _("The proposal has been rejected."),
+        )
+    ):
+        return redirect("applications:expert_proposals")
+    return render(
+        request, "applications/expert_proposal_reject.html", {"form": form, "proposal": proposal}
     )

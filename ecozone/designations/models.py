@@ -1,7 +1,16 @@
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ecozone.designations.states import HOLDING, DesignationStatus
+from ecozone.designations.states import EVENT_LABELS, HOLDING, DesignationStatus
+
+
+def stars_label(stars: int | None) -> str:
+    """★★★★ for 4; 0 is a revoked rating (取消评星), None not yet rated."""
+    if stars is None:
+        return gettext("not yet re-examined")
+    return "★" * stars if stars else gettext("rating revoked")
 
 
 class Programme(models.Model):
@@ -120,3 +129,35 @@ class DesignationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.designation} · {self.action} · {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
+
+    @property
+    def change_lines(self) -> list[tuple[str, str]]:
+        """(field label, text) per change, in the user's language: a pair [old, new] reads
+        "old → new", a single value as itself (the batch name of a naming)."""
+        lines = []
+        for name, change in self.changes.items():
+            try:
+                label = str(Designation._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                label = name
+            if isinstance(change, list) and len(change) == 2:
+                old, new = change
+                text = f"{_shown(name, old)} → {_shown(name, new)}"
+            else:
+                text = _shown(name, change)
+            lines.append((label, text))
+        return lines
+
+
+def _shown(name: str, value) -> str:
+    if name == "stars":
+        return stars_label(value)
+    if value in (None, ""):
+        return "—"
+    if name == "status" and value in DesignationStatus.values:
+        return str(DesignationStatus(value).label)
+    return str(value)

@@ -21,3 +21,11 @@ STATUS_TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
         (DesignationStatus.ACTIVE, DesignationStatus.DELISTED),
     }
 )
+
+
+# DesignationEvent.action as users read it.
+EVENT_LABELS = {
+    "named": _("named"),
+    "status": _("status changed"),
+    "stars": _("star rating changed"),
+}

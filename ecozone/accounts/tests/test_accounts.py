@@ -34,9 +34,13 @@ def test_navigation_follows_the_role(client_as):
         "行政区",
         "指标体系",
     ]
-    assert labels("province_admin") == everyone
+    assert labels("province_admin") == [*everyone, "用户管理"]
+    assert labels("city") == [*everyone, "用户管理"]
     assert labels("county") == everyone
-    assert labels("department") == [label for label in everyone if label != "典型案例"]
+    assert labels("department") == [
+        *(label for label in everyone if label != "典型案例"),
+        "专家推荐",
+    ]
     assert labels("expert") == ["我的待办", "复核评星", "指标体系"]
 
 

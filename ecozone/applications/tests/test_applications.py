@@ -6,90 +6,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from ecozone.accounts.models import Organisation, Role, User
+from ecozone.accounts.models import Organisation, User
 from ecozone.applications import naming, queries, services
 from ecozone.applications.models import Application, ApplicationEvent, Objection
 from ecozone.applications.states import TRANSITIONS, Conclusion, Opinion, Status
-from ecozone.designations.models import Designation, Programme
-from ecozone.indicators.models import IndicatorSystem
+from ecozone.applications.tests.factories import (
+    PDF,
+    accepted,
+    expert,
+    report_meeting_targets,
+    review_all,
+    submitted_application,
+)
+from ecozone.designations.models import Designation
 from ecozone.regions.models import Region
-from ecozone.reporting.models import AnnualReport, ReportingYear, ReportValue
-from ecozone.reporting.queries import form_rows
+from ecozone.reporting.models import ReportValue
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4 plan"
-
-
-def report_meeting_targets(code: str, year: int = 2023, **overrides) -> AnnualReport:
-    window, _ = ReportingYear.objects.get_or_create(
-        year=year,
-        defaults={
-            "opens_on": datetime.date(year + 1, 1, 1),
-            "deadline": datetime.date(year + 1, 3, 1),
-            "locks_on": datetime.date(year + 1, 6, 1),
-        },
-    )
-    report = AnnualReport.objects.create(
-        window=window,
-        year=year,
-        region=Region.objects.get(code=code),
-        system=IndicatorSystem.objects.get(code="N19"),
-        status="accepted",
-    )
-    for row in form_rows(report):
-        vt = row.indicator.value_type
-        value = ReportValue(report=report, indicator=row.indicator)
-        if "percent" in vt or "number" in vt:
-            value.number = 100
-        if "+task" in vt:
-            value.task = True
-        if vt == "yesno":
-            value.yes = True
-        if vt == "state":
-            value.state = row.spec.states[0]
-        for field, new in overrides.get(row.indicator.code, {}).items():
-            setattr(value, field, new)
-        value.save()
-    return report
-
-
-def expert(username: str, organisation: str) -> User:
-    user = User(
-        username=username,
-        role=Role.EXPERT,
-        organisation=Organisation.objects.get(name=organisation),
-    )
-    user.set_password("pw")
-    user.save()
-    return user
-
-
-@pytest.fixture
-def panel(users):
-    return [
-        (users["expert"], ["生态空间"]),
-        (expert("e_env", "浙江省生态环境厅"), ["生态安全"]),
-        (expert("e_water", "浙江省水利厅"), ["生态生活"]),
-    ]
-
-
-@pytest.fixture
-def lianshan():
-    return Programme.objects.get(code="lianshan")
-
-
-def submitted_application(users, lianshan, *, code="330523", applicant="county"):
-    report_meeting_targets(code)
-    application = services.create_application(
-        by=users[applicant],
-        region=Region.objects.get(code=code),
-        programme=lianshan,
-        base_year=2023,
-    )
-    services.add_material(
-        application, by=users[applicant], kind="plan", upload=SimpleUploadedFile("规划.pdf", PDF)
-    )
-    return services.submit_application(application, by=users[applicant])
 
 
 def test_submission_is_refused_with_the_failing_binding_indicators(users, lianshan):
@@ -170,12 +103,6 @@ def test_returns_carry_a_reason_per_item_and_withdrawal_works_before_passing(use
     ] == ["create", "submit", "city_return", "withdraw"]
 
 
-def accepted(users, lianshan):
-    application = submitted_application(users, lianshan)
-    services.transition(application, action="city_pass", by=users["city"])
-    return services.transition(application, action="accept", by=users["province_admin"])
-
-
 def test_conflicts_panel_size_and_department_mix(users, lianshan, panel):
     application = accepted(users, lianshan)
     local = expert("e_local", "安吉县（330523）")
@@ -197,20 +124,6 @@ def test_conflicts_panel_size_and_department_mix(users, lianshan, panel):
         services.open_round(application, by=users["province_admin"], panel=same_department)
     services.open_round(application, by=users["province_admin"], panel=panel)
     assert Application.objects.get(pk=application.pk).status == Status.EXPERT_REVIEW
-
-
-def review_all(application, panel, conclusions, opinions=None):
-    review = services.current_round(application)
-    for (person, _domains), conclusion in zip(panel, conclusions, strict=True):
-        assignment = review.assignments.get(expert=person)
-        services.save_review(
-            assignment,
-            by=person,
-            opinions=(opinions or {}).get(person.username, {}),
-            conclusion=conclusion,
-            comment="",
-            submit=True,
-        )
 
 
 @pytest.mark.parametrize(
@@ -249,29 +162,30 @@ def test_review_rounds_rectification_diff_notice_objection_and_naming(
         application,
         panel[:2],
         [Conclusion.RECTIFY, Conclusion.PASS],
-        {"expert": {"N19-05": (Opinion.DOUBT, "请核实")}},
+        {"expert": {"N19-03": (Opinion.DOUBT, "请核实")}},
     )
     with pytest.raises(ValidationError, match="仍在等待"):
         services.close_round(application, by=admin)
     first = services.close_round(application, by=admin, force=True)
     assert (first.result, first.questioned, first.late_experts) == (
         "rectification",
-        ["N19-05"],
+        ["N19-03"],
         ["e_water"],
     )
     application.refresh_from_db()
-    assert application.open_items == [{"item": "N19-05", "reason": "专家存疑"}]
+    assert application.open_items == [{"item": "N19-03", "reason": "专家存疑"}]
     with pytest.raises(ValidationError):
         services.submit_rectification(application, by=users["county"], responses={})
-    ReportValue.objects.filter(report__region__code="330523", indicator__code="N19-05").update(
-        number=99
+    # corrected in annual reporting (still met): the rectification freezes the new figure
+    ReportValue.objects.filter(report__region__code="330523", indicator__code="N19-03").update(
+        number=25
     )
     second = services.submit_rectification(
-        application, by=users["county"], responses={"N19-05": "已更正为监测年报数据"}
+        application, by=users["county"], responses={"N19-03": "已更正为监测年报数据"}
     )
     assert second.number == 2
     page = client_as("expert").get(f"/applications/{application.pk}/review/")
-    assert [d["code"] for d in page.context["diff"]] == ["N19-05"]
+    assert [d["code"] for d in page.context["diff"]] == ["N19-03"]
     assert "已更正为监测年报数据" in page.content.decode()
     review_all(application, panel, [Conclusion.PASS] * 3)
     services.close_round(application, by=admin)
