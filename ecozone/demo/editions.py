@@ -50,7 +50,8 @@ ON_PROVINCIAL_2024 = ("330500", "330502", "330503")  # 湖州市, 吴兴区, 南
 YEAR = 2024
 
 
-def load_provincial_edition() -> str:
+def load_provincial_edition(*, publish: bool = True) -> str:
+    """ZJ23 and its mapping from N19, published (or left as drafts for the province to publish)."""
     if IndicatorSystem.objects.filter(code=CODE).exists():
         return "provincial edition: present"
     n19 = IndicatorSystem.objects.get(code="N19")
@@ -70,19 +71,21 @@ def load_provincial_edition() -> str:
         indicator.save()
     last = edition.indicators.order_by("-position").first()
     Indicator.objects.create(system=edition, position=last.position + 1, **NEW_ROW)
-    catalogue.transition_edition(edition, action="publish", by=None, comment="演示数据")
     lines = propose(
         list(n19.indicators.values_list("code", "name")),
         list(edition.indicators.values_list("code", "name")),
     )
     mapping = catalogue.save_mapping(source=n19, target=edition, lines=lines, by=None)
-    catalogue.publish_mapping(mapping, by=None)
+    if publish:
+        catalogue.transition_edition(edition, action="publish", by=None, comment="演示数据")
+        catalogue.publish_mapping(mapping, by=None)
     kinds = sorted({line.kind for line in lines})
     return f"provincial edition: {CODE} with a mapping from N19 ({', '.join(kinds)})"
 
 
-def load_year_2024() -> str:
-    """Accepted 2024 reports for every zone, copied forward from 2023 (a new row at 96 %)."""
+def load_year_2024(provincial_regions: tuple[str, ...] = ON_PROVINCIAL_2024) -> str:
+    """Accepted 2024 reports for every zone, copied forward from 2023 (a new row at 96 %);
+    the regions named report on the provincial edition."""
     if ReportingYear.objects.filter(year=YEAR).exists():
         return f"{YEAR}: present"
     previous = {
@@ -92,7 +95,7 @@ def load_year_2024() -> str:
     if not previous:
         return f"{YEAR}: no {YEAR - 1} reports to continue"
     n19 = IndicatorSystem.objects.get(code="N19")
-    provincial = IndicatorSystem.objects.get(code=CODE)
+    provincial = IndicatorSystem.objects.filter(code=CODE).first() or n19
     lines = propose(
         list(n19.indicators.values_list("code", "name")),
         list(provincial.indicators.values_list("code", "name")),
@@ -111,7 +114,7 @@ def load_year_2024() -> str:
         if region_id not in holding:
             continue
         code = last.region.code
-        edition = provincial if code in ON_PROVINCIAL_2024 else n19
+        edition = provincial if code in provincial_regions else n19
         reports.append(
             AnnualReport(
                 window=window,

@@ -98,14 +98,18 @@ class MappingRowForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind of change"), choices=MappingKind.choices)
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
-    def __init__(self, *args, old_codes=(), new_codes=(), **kwargs):
+    def __init__(self, *args, old_codes=(), new_codes=(), read_only=False, **kwargs):
+        """`old_codes` and `new_codes` are (code, label) pairs."""
         super().__init__(*args, **kwargs)
         blank = [("", "—")]
-        self.fields["old_code"].choices = blank + [(c, c) for c in old_codes]
-        self.fields["new_code"].choices = blank + [(c, c) for c in new_codes]
+        self.fields["old_code"].choices = blank + list(old_codes)
+        self.fields["new_code"].choices = blank + list(new_codes)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
         self.fields["note"].widget.attrs["class"] = "form-control form-control-sm"
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
 
 
 MappingFormSet = forms.formset_factory(MappingRowForm, extra=3, can_delete=True)

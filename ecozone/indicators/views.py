@@ -205,8 +205,8 @@ def mapping_edit(request, code: str):
     )
     formset = problems = None
     if source is not None:
-        old_codes = list(source.indicators.values_list("code", flat=True))
-        new_codes = list(target.indicators.values_list("code", flat=True))
+        old_codes = [(c, f"{c} {n}") for c, n in source.indicators.values_list("code", "name")]
+        new_codes = [(c, f"{c} {n}") for c, n in target.indicators.values_list("code", "name")]
         if mapping is not None:
             initial = [
                 {"old_code": r.old_code, "new_code": r.new_code, "kind": r.kind, "note": r.note}
@@ -220,7 +220,13 @@ def mapping_edit(request, code: str):
                     list(target.indicators.values_list("code", "name")),
                 )
             ]
-        kwargs = {"form_kwargs": {"old_codes": old_codes, "new_codes": new_codes}}
+        kwargs = {
+            "form_kwargs": {
+                "old_codes": old_codes,
+                "new_codes": new_codes,
+                "read_only": not can_edit,
+            }
+        }
         if request.method == "POST":
             _can_manage(request)
             formset = MappingFormSet(request.POST, **kwargs)
