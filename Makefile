@@ -9,7 +9,7 @@ PYTEST := $(PY) -m pytest -q
 # Development defaults; production sets its own environment (README, "Production").
 export ECOZONE_DEBUG ?= 1
 
-.PHONY: run setup install vendor migrate demo test test-sqlite test-postgres test-browser lint format messages bench clean
+.PHONY: run setup install vendor migrate demo test test-sqlite test-postgres test-browser fuzz lint format messages bench clean
 
 run: setup ## install, migrate, load reference + demo data, serve on $(HOST):$(PORT)
 	@$(PY) manage.py demo_accounts
@@ -54,6 +54,14 @@ test-sqlite: install
 test-postgres: install
 	@echo "== Test suite on PostgreSQL"
 	scripts/with-postgres.sh $(PYTEST) -m "not browser"
+
+# The API fuzzing (tests/test_api_fuzz.py, schemathesis) runs inside test-sqlite and test-postgres
+# with a few examples per operation; `make fuzz FUZZ_EXAMPLES=200` searches harder, on both.
+FUZZ_EXAMPLES ?= 200
+fuzz: install
+	@echo "== API fuzzing ($(FUZZ_EXAMPLES) examples per operation) on SQLite, then PostgreSQL"
+	env -u DATABASE_URL ECOZONE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTEST) tests/test_api_fuzz.py
+	ECOZONE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) scripts/with-postgres.sh $(PYTEST) tests/test_api_fuzz.py
 
 test-browser: install vendor
 	@echo "== Browser journeys in headless Chromium"

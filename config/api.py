@@ -1,18 +1,18 @@
 from django.utils.translation import gettext_lazy as _
-from ninja import NinjaAPI
 
-from ecozone.accounts.api import AUTH
+from ecozone.accounts.api import AUTH, docs_access
 from ecozone.accounts.api import router as accounts_router
 from ecozone.applications.api import router as applications_router
-from ecozone.core.api import install_error_handlers
+from ecozone.core.api import EcoZoneAPI, install_error_handlers
 from ecozone.designations.api import router as designations_router
 from ecozone.indicators.api import router as indicators_router
 from ecozone.ratings.api import router as ratings_router
 from ecozone.regions.api import router as regions_router
 from ecozone.reporting.api import router as reporting_router
 from ecozone.showcase.api import router as showcase_router
+from ecozone.taskbooks.api import router as taskbooks_router
 
-api = NinjaAPI(
+api = EcoZoneAPI(
     title="EcoZone API",
     version="1",
     description=str(
@@ -24,6 +24,7 @@ api = NinjaAPI(
     ),
     auth=AUTH,
     urls_namespace="api",
+    docs_decorator=docs_access,
 )
 install_error_handlers(api)
 api.add_router("", accounts_router)
@@ -33,4 +34,5 @@ api.add_router("", designations_router)
 api.add_router("", reporting_router)
 api.add_router("", ratings_router)
 api.add_router("", applications_router)
+api.add_router("", taskbooks_router)
 api.add_router("", showcase_router)

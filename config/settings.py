@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "ecozone.core",
     "ecozone.accounts",
     "ecozone.regions",
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "ecozone.ratings",
     "ecozone.applications",
     "ecozone.casebook",
+    "ecozone.taskbooks",
     "ecozone.showcase",
     "ecozone.demo",
 ]
@@ -80,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -123,6 +128,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:todo"
 LOGOUT_REDIRECT_URL = "home"
 
+# django-axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -159,12 +170,48 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+PRODUCTION = not (DEBUG or TESTING)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("ECOZONE_SECURE_COOKIES", not (DEBUG or TESTING))
+SESSION_COOKIE_SECURE = env_bool("ECOZONE_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Behind a TLS-terminating proxy (README "Production"): trust its X-Forwarded-Proto for "is this
+# HTTPS", and take the client's address from the right-most X-Forwarded-For entry, the one the
+# proxy itself appended (ecozone.core.limits.client_address). Never set it without such a proxy:
+# anyone could then claim HTTPS or any address.
+ECOZONE_BEHIND_PROXY = env_bool("ECOZONE_BEHIND_PROXY")
+if ECOZONE_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("ECOZONE_SSL_REDIRECT", PRODUCTION)
+# A load balancer probes over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("ECOZONE_HSTS_SECONDS", 31536000 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ECOZONE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+# Preloading asks browsers to hard-code HTTPS for the domain: hard to undo, so opt in explicitly.
+SECURE_HSTS_PRELOAD = env_bool("ECOZONE_HSTS_PRELOAD")
+
+# Sign-in lockout (django-axes): after ECOZONE_LOGIN_FAILURE_LIMIT failures for one account or
+# from one address, both are refused for ECOZONE_LOGIN_COOLOFF_MINUTES after the last attempt
+# (a failure while locked starts the wait again); a province admin may lift it earlier.
+AXES_ENABLED = env_bool("ECOZONE_LOGIN_LOCKOUT", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("ECOZONE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ECOZONE_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "ecozone.core.limits.client_address"
+AXES_LOCKOUT_CALLABLE = "ecozone.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+# Public forms (objections to a notice): at most this many posts per client address per hour.
+ECOZONE_PUBLIC_FORM_LIMIT = int(os.environ.get("ECOZONE_PUBLIC_FORM_LIMIT", "5"))
+# /api/v1/docs and /api/v1/openapi.json open to everyone (1) or to signed-in users only (0).
+ECOZONE_API_DOCS_PUBLIC = env_bool("ECOZONE_API_DOCS_PUBLIC", True)
+# /healthz: answer 503 when no background worker was seen within the age (seconds) below.
+ECOZONE_HEALTH_REQUIRE_WORKER = env_bool("ECOZONE_HEALTH_REQUIRE_WORKER")
+ECOZONE_HEALTH_WORKER_MAX_AGE = int(os.environ.get("ECOZONE_HEALTH_WORKER_MAX_AGE", "300"))
 
 EMAIL_BACKEND = os.environ.get(
     "ECOZONE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -23,6 +23,7 @@ urlpatterns = [
     path("reporting/", include("ecozone.reporting.urls")),
     path("ratings/", include("ecozone.ratings.urls")),
     path("applications/", include("ecozone.applications.urls")),
+    path("taskbooks/", include("ecozone.taskbooks.urls")),
     path("notices/", applications.notices, name="notices"),
     path("notices/<int:pk>/object/", applications.object_to, name="object"),
     path("api/v1/", api.urls),

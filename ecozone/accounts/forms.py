@@ -1,9 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ecozone.accounts import permissions
-from ecozone.accounts.models import Organisation, OrganisationKind, Role, User
+from ecozone.accounts.models import TOKEN_LIFETIMES, Organisation, OrganisationKind, Role, User
 from ecozone.accounts.services import ROLE_ORGANISATION_KINDS, organisations_for
 from ecozone.core.forms import StyledFormMixin
 
@@ -17,6 +18,27 @@ class LoginForm(StyledFormMixin, AuthenticationForm):
 
 class TokenForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("token name"), max_length=50)
+    # Left out (older clients of the page): the default lifetime.
+    days = forms.TypedChoiceField(
+        label=_("valid for"),
+        coerce=int,
+        required=False,
+        empty_value=TOKEN_LIFETIMES[0],
+        initial=TOKEN_LIFETIMES[0],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].choices = [
+            (days, gettext("%(days)s days") % {"days": days}) for days in TOKEN_LIFETIMES
+        ]
+
+
+class LiftLockoutForm(forms.Form):
+    """One button of the lockouts page: an account's name or an address."""
+
+    username = forms.CharField(max_length=255, required=False)
+    ip_address = forms.GenericIPAddressField(required=False)
 
 
 class UserFilterForm(StyledFormMixin, forms.Form):
@@ -52,6 +74,7 @@ class UserForm(StyledFormMixin, forms.Form):
     )
     email = forms.EmailField(
         label=_("e-mail"),
+        max_length=254,  # the column of User.email
         required=False,
         help_text=_("Needed to send a password reset link."),
     )
@@ -113,6 +136,12 @@ class RejectionForm(StyledFormMixin, forms.Form):
 
 class OrganisationForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("name"), max_length=100)
+    code = forms.RegexField(
+        label=_("code"),
+        regex=r"^[a-z0-9_-]{2,20}$",
+        help_text=_("A short stable code used in data exchanges, e.g. sthjt."),
+        error_messages={"invalid": _("Use 2–20 lower-case letters, digits, “-” or “_”.")},
+    )
     kind = forms.ChoiceField(
         label=_("kind"),
         choices=[
@@ -136,6 +165,7 @@ class OrganisationForm(StyledFormMixin, forms.Form):
                 "initial",
                 {
                     "name": organisation.name,
+                    "code": organisation.code,
                     "kind": organisation.kind,
                     "data_source_keyword": organisation.data_source_keyword,
                 },
@@ -155,6 +185,15 @@ class OrganisationForm(StyledFormMixin, forms.Form):
                 _("An organisation named %(name)s exists.") % {"name": name}
             )
         return name
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        others = Organisation.objects.filter(code=code)
+        if self.organisation is not None:
+            others = others.exclude(pk=self.organisation.pk)
+        if others.exists():
+            raise forms.ValidationError(_("The code %(code)s is taken.") % {"code": code})
+        return code
 
 
 class UserImportForm(StyledFormMixin, forms.Form):

@@ -1,8 +1,10 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,6 +17,8 @@ class OrganisationKind(models.TextChoices):
 
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
+    # A short stable code for exchanges (the region code for a city or county).
+    code = models.CharField(_("code"), max_length=20, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     # The region an office, city or county acts for; departments act province-wide.
     region = models.ForeignKey(
@@ -76,6 +80,14 @@ class User(AbstractUser):
         return self.display_name or self.username
 
 
+# The lifetimes offered when creating an API token, in days; the first is the default.
+TOKEN_LIFETIMES = (90, 30, 365)
+
+
+def default_token_expiry():
+    return timezone.now() + timedelta(days=TOKEN_LIFETIMES[0])
+
+
 class ApiToken(models.Model):
     """A bearer token for the JSON API. Only a SHA-256 digest of the secret is stored."""
 
@@ -84,6 +96,8 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("prefix"), max_length=8)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Tokens that existed before expiry dates got the default lifetime from the migration on.
+    expires_at = models.DateTimeField(_("expires at"), default=default_token_expiry)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
     class Meta:
@@ -93,6 +107,10 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
     @staticmethod
     def new_secret() -> str:
@@ -118,6 +136,7 @@ class AccountAction(models.TextChoices):
     EXPERT_PROPOSED = "expert_proposed", _("expert proposed")
     EXPERT_APPROVED = "expert_approved", _("expert proposal approved")
     EXPERT_REJECTED = "expert_rejected", _("expert proposal rejected")
+    LOCKOUT_LIFTED = "lockout_lifted", _("sign-in lockout lifted")
 
 
 class AccountEvent(models.Model):
@@ -187,6 +206,8 @@ CHANGE_LABELS = {
     "name": _("name"),
     "kind": _("kind"),
     "data_source_keyword": _("data-source keyword"),
+    "ip_address": _("IP address"),
+    "failures": _("failed sign-ins"),
 }
 
 

@@ -110,6 +110,11 @@ def can_manage_accounts(user) -> bool:
     return is_province_admin(user) or (role_of(user) == Role.CITY and home_region(user) is not None)
 
 
+def can_lift_lockouts(user) -> bool:
+    """Sign-in lockouts are lifted by the province only: a lock may hit any role or address."""
+    return is_province_admin(user)
+
+
 def can_manage_organisations(user) -> bool:
     return is_province_admin(user)
 

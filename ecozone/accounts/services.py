@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from ecozone.accounts import permissions
 from ecozone.accounts.models import (
+    TOKEN_LIFETIMES,
     AccountAction,
     AccountEvent,
     ApiToken,
@@ -43,11 +45,19 @@ def ensure_region_organisation(region) -> Organisation | None:
     return organisation
 
 
-def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token; the secret is returned once and never stored."""
+def create_api_token(
+    *, user: User, name: str, days: int = TOKEN_LIFETIMES[0]
+) -> tuple[ApiToken, str]:
+    """A new token valid for `days`; the secret is returned once and never stored."""
+    if days not in TOKEN_LIFETIMES:
+        raise ValidationError(_("Choose one of the lifetimes offered."))
     secret = ApiToken.new_secret()
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=secret[3:11], digest=ApiToken.digest_of(secret)
+        user=user,
+        name=name,
+        prefix=secret[3:11],
+        digest=ApiToken.digest_of(secret),
+        expires_at=timezone.now() + timedelta(days=days),
     )
     return token, secret
 
@@ -56,7 +66,16 @@ def revoke_api_token(token: ApiToken) -> None:
     token.delete()
 
 
+class TokenExpired(Exception):
+    """A known token past its expiry date: refused, and the caller is told why."""
+
+    def __init__(self, token: ApiToken):
+        super().__init__(token.prefix)
+        self.token = token
+
+
 def authenticate_token(secret: str) -> User | None:
+    """The active user a token belongs to, or None; raises TokenExpired for an expired one."""
     token = (
         ApiToken.objects.select_related("user", "user__organisation__region")
         .filter(digest=ApiToken.digest_of(secret), user__is_active=True)
@@ -64,7 +83,10 @@ def authenticate_token(secret: str) -> User | None:
     )
     if token is None:
         return None
+    if token.expired:
+        raise TokenExpired(token)
     now = timezone.now()
+    # At most one write a minute per token: the tokens page shows the minute, not the second.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         with transaction.atomic():
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
@@ -329,7 +351,7 @@ def set_own_password(*, user: User, password: str) -> User:
 
 
 def create_organisation(
-    *, by: User, name: str, kind: str, data_source_keyword: str = ""
+    *, by: User, name: str, kind: str, code: str = "", data_source_keyword: str = ""
 ) -> Organisation:
     """A department or an office; cities and counties get theirs with their region."""
     permissions.require(permissions.can_manage_organisations(by))
@@ -345,34 +367,47 @@ def create_organisation(
         region = regions.get(parent__isnull=True)
     with transaction.atomic():
         organisation = Organisation.objects.create(
-            name=name, kind=kind, region=region, data_source_keyword=data_source_keyword.strip()
+            name=name,
+            code=code.strip(),
+            kind=kind,
+            region=region,
+            data_source_keyword=data_source_keyword.strip(),
         )
         record_event(
             by=by,
             action=AccountAction.ORGANISATION_CREATED,
             organisation=organisation,
-            changes={"name": [None, name], "kind": [None, kind]},
+            changes={"name": [None, name], "code": [None, code.strip()], "kind": [None, kind]},
         )
     return organisation
 
 
 def change_organisation(
-    *, by: User, organisation: Organisation, name: str, data_source_keyword: str = ""
+    *,
+    by: User,
+    organisation: Organisation,
+    name: str,
+    code: str | None = None,
+    data_source_keyword: str = "",
 ) -> Organisation:
     permissions.require(permissions.can_manage_organisations(by))
     name, keyword = name.strip(), data_source_keyword.strip()
+    code = organisation.code if code is None else code.strip()
     if Organisation.objects.filter(name=name).exclude(pk=organisation.pk).exists():
         raise ValidationError(_("An organisation named %(name)s exists.") % {"name": name})
     changes = {}
     if name != organisation.name:
         changes["name"] = [organisation.name, name]
+    if code != organisation.code:
+        changes["code"] = [organisation.code, code]
     if keyword != organisation.data_source_keyword:
         changes["data_source_keyword"] = [organisation.data_source_keyword, keyword]
     if not changes:
         return organisation
     with transaction.atomic():
-        organisation.name, organisation.data_source_keyword = name, keyword
-        organisation.save(update_fields=["name", "data_source_keyword"])
+        organisation.name, organisation.code = name, code
+        organisation.data_source_keyword = keyword
+        organisation.save(update_fields=["name", "code", "data_source_keyword"])
         record_event(
             by=by,
             action=AccountAction.ORGANISATION_CHANGED,

@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -11,9 +12,10 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ecozone.accounts import permissions, queries, services
+from ecozone.accounts import lockouts, permissions, queries, services
 from ecozone.accounts.excel import import_users, template_workbook
 from ecozone.accounts.forms import (
+    LiftLockoutForm,
     LoginForm,
     OrganisationForm,
     ReasonForm,
@@ -39,7 +41,9 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        demo = json.loads(flags().get(DEMO_DATA) or "{}")
+        # The demo accounts and their shared password are a convenience of a developer's machine:
+        # a server without debug never lists them, demo data loaded or not.
+        demo = json.loads(flags().get(DEMO_DATA) or "{}") if settings.DEBUG else {}
         context["demo_accounts"] = demo.get("accounts", [])
         context["demo_password"] = demo.get("password", "")
         return context
@@ -56,6 +60,20 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+def locked_out(request, response=None, credentials=None):
+    """django-axes refused a sign-in (too many failures for the account or the address)."""
+    message = _(
+        "Too many failed sign-ins: the account is locked for now. Try again in %(minutes)s "
+        "minutes or ask the provincial administrator to unlock it."
+    ) % {"minutes": lockouts.cooloff_minutes()}
+    context = {
+        "form": LoginForm(request),
+        "lockout_message": message,
+        "next": request.POST.get("next", ""),
+    }
+    return render(request, "accounts/login.html", context, status=429)
+
+
 @login_required
 def todo(request):
     return render(request, "accounts/todo.html", {"items": todo_for(request.user)})
@@ -66,7 +84,9 @@ def tokens(request):
     form = TokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
-        _token, secret = create_api_token(user=request.user, name=form.cleaned_data["name"])
+        _token, secret = create_api_token(
+            user=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+        )
         messages.success(request, _("Token created. Copy it now: it is shown only once."))
         form = TokenForm()
     return render(
@@ -74,6 +94,40 @@ def tokens(request):
         "accounts/tokens.html",
         {"form": form, "secret": secret, "tokens": request.user.api_tokens.all()},
     )
+
+
+# --- Sign-in lockouts, lifted by the province ---
+
+
+@login_required
+def lockout_list(request):
+    permissions.require(permissions.can_lift_lockouts(request.user))
+    return render(
+        request,
+        "accounts/lockouts.html",
+        {
+            "accounts": lockouts.locked_accounts(),
+            "addresses": lockouts.locked_addresses(),
+            "limit": settings.AXES_FAILURE_LIMIT,
+            "minutes": lockouts.cooloff_minutes(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def lockout_lift(request):
+    permissions.require(permissions.can_lift_lockouts(request.user))
+    form = LiftLockoutForm(request.POST)
+    if form.is_valid():
+        attempt(
+            request,
+            lambda: lockouts.lift_lockout(by=request.user, **form.cleaned_data),
+            _("Unlocked: the failed sign-ins were forgotten."),
+        )
+    else:
+        messages.error(request, _("Name either an account or an address."))
+    return redirect("accounts:lockouts")
 
 
 @login_required

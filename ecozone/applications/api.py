@@ -7,6 +7,7 @@ from ninja import Router, Schema, Status
 
 from ecozone.accounts import permissions
 from ecozone.applications import queries, services
+from ecozone.core.api import CleanStr, Id, ShortStr, errors
 
 router = Router(tags=["creation applications"])
 
@@ -57,9 +58,11 @@ def _get(request, pk: int):
 
 
 @router.get(
-    "/applications", response=list[ApplicationOut], summary="Applications within your scope"
+    "/applications",
+    response={200: list[ApplicationOut], **errors(401, 403, 422)},
+    summary="Applications within your scope",
 )
-def list_applications(request, status: str = ""):
+def list_applications(request, status: ShortStr = ""):
     permissions.require(permissions.can_list_regions(request.auth))
     apps = queries.applications_for(request.auth)
     if status:
@@ -69,10 +72,10 @@ def list_applications(request, status: str = ""):
 
 @router.get(
     "/applications/{pk}",
-    response=ApplicationDetailOut,
+    response={200: ApplicationDetailOut, **errors(401, 404, 422)},
     summary="One application with its self-assessment and history",
 )
-def get_application(request, pk: int):
+def get_application(request, pk: Id):
     application = _get(request, pk)
     history = [
         EventOut(
@@ -94,17 +97,17 @@ def get_application(request, pk: int):
 
 
 class TransitionIn(Schema):
-    action: str
-    comment: str = ""
-    items: dict[str, str] = {}
+    action: ShortStr
+    comment: CleanStr = ""
+    items: dict[ShortStr, CleanStr] = {}
 
 
 @router.post(
     "/applications/{pk}/transitions",
-    response={200: ApplicationOut, 422: dict},
+    response={200: ApplicationOut, **errors(401, 403, 404, 422)},
     summary="Submit, pre-review, accept, return (items with reasons) or withdraw",
 )
-def move(request, pk: int, payload: TransitionIn):
+def move(request, pk: Id, payload: TransitionIn):
     application = _get(request, pk)
     try:
         if payload.action == "submit":
@@ -127,9 +130,9 @@ def move(request, pk: int, payload: TransitionIn):
 
 
 class ReviewIn(Schema):
-    opinions: dict[str, dict[str, str]] = {}
-    conclusion: str = ""
-    comment: str = ""
+    opinions: dict[ShortStr, dict[ShortStr, CleanStr]] = {}
+    conclusion: ShortStr = ""
+    comment: CleanStr = ""
     submit: bool = False
 
 
@@ -142,10 +145,10 @@ class ReviewOut(Schema):
 
 @router.post(
     "/applications/{pk}/review",
-    response={200: ReviewOut, 422: dict},
+    response={200: ReviewOut, **errors(401, 403, 404, 422)},
     summary="An expert's own review of the current round (blind: others are never returned)",
 )
-def review(request, pk: int, payload: ReviewIn):
+def review(request, pk: Id, payload: ReviewIn):
     from ecozone.applications.models import Application
 
     application = Application.objects.filter(pk=pk).first()

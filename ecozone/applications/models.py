@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from ecozone.applications.states import (
@@ -227,6 +229,10 @@ class IndicatorOpinion(models.Model):
         return f"{self.indicator_code}: {self.opinion}"
 
 
+# Anyone may send an objection: a bound on its size keeps a flood from filling the database.
+OBJECTION_MAX_TEXT = 5000
+
+
 class Objection(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="objections"
@@ -239,6 +245,12 @@ class Objection(models.Model):
 
     class Meta:
         ordering = ["-received_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), OBJECTION_MAX_TEXT),
+                name="objection_text_length",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.application} · {self.name}"

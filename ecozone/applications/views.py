@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from ecozone.accounts import permissions
 from ecozone.accounts.models import Role, User
 from ecozone.applications import naming, queries, services
+from ecozone.applications.forms import ObjectionForm
 from ecozone.applications.models import (
     Application,
     Material,
@@ -21,6 +23,7 @@ from ecozone.applications.models import (
 )
 from ecozone.applications.states import VERDICT_LABELS, Actor, Conclusion, Opinion, Status
 from ecozone.core.feedback import attempt
+from ecozone.core.limits import client_address, over_limit
 from ecozone.core.pdf import pdf_response
 from ecozone.designations.models import Batch, Designation, Programme
 
@@ -448,15 +451,27 @@ def notices(request):
 
 @require_POST
 def object_to(request, pk: int):
+    """Public: anyone may object, so each address may post only a few times an hour."""
     application = get_object_or_404(Application, pk=pk, status=Status.PUBLIC_NOTICE)
+    address = client_address(request) or "unknown"
+    limit = settings.ECOZONE_PUBLIC_FORM_LIMIT
+    if over_limit("objection", address, limit=limit, window=3600):
+        message = _(
+            "Too many objections from your network in the last hour (at most %(limit)s). "
+            "Please try again later."
+        ) % {"limit": limit}
+        return render(
+            request, "applications/objection_refused.html", {"message": message}, status=429
+        )
+    form = ObjectionForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label}：{error}")
+        return redirect("notices")
     attempt(
         request,
-        lambda: naming.lodge_objection(
-            application,
-            name=request.POST.get("name", ""),
-            contact=request.POST.get("contact", ""),
-            text=request.POST.get("text", ""),
-        ),
+        lambda: naming.lodge_objection(application, **form.cleaned_data),
         _("Your objection was received; the provincial office will examine it."),
     )
     return redirect("notices")

@@ -62,3 +62,40 @@ class WorkflowEvent(models.Model):
             if self.to_status in choices.values
             else self.to_status
         )
+
+
+class LedgerEntry(models.Model):
+    """Append-only, hash-chained record of a decision or state change anywhere in the platform
+    (campaign states, expert scores, titles, typical cases, accounts …), written by
+    `core.ledger.append` in the same transaction as the history row it accompanies."""
+
+    at = models.DateTimeField(_("time"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    by_name = models.CharField(_("by"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=50)  # e.g. "ratings.campaign.published"
+    object_type = models.CharField(max_length=50)  # e.g. "ratings.campaign"
+    object_id = models.CharField(max_length=40)
+    payload = models.JSONField(_("content"), default=dict)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_type}:{self.object_id}"
+
+
+class LedgerHead(models.Model):
+    """The single row holding the ledger's last hash and length; locking it serialises appends."""
+
+    last_hash = models.CharField(max_length=64)
+    length = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.last_hash

@@ -15,6 +15,7 @@ from ecozone.demo.cases import load_cases
 from ecozone.demo.editions import load_provincial_edition, load_year_2024
 from ecozone.demo.ratings import load_ratings
 from ecozone.demo.reporting import load_reports
+from ecozone.demo.taskbooks import load_taskbooks
 from ecozone.designations.models import Batch, Programme
 from ecozone.designations.services import get_or_create_batch, name_designation
 from ecozone.regions.models import Region
@@ -30,6 +31,7 @@ def load_demo() -> list[str]:
         _load_editions(),
         load_cases(),
         _load_applications(),
+        _load_taskbooks(),
     ]
     bump_showcase_version()
     set_flag(
@@ -54,6 +56,11 @@ def _load_ratings() -> str:
 @transaction.atomic
 def _load_editions() -> str:
     return f"{load_provincial_edition()}; {load_year_2024()}"
+
+
+@transaction.atomic
+def _load_taskbooks() -> str:
+    return load_taskbooks()
 
 
 @transaction.atomic

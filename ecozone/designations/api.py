@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from ecozone.accounts import permissions
+from ecozone.core.api import Id, ShortStr, errors
 from ecozone.designations import queries
 from ecozone.designations.models import Batch, Programme
 from ecozone.regions.models import Level, Region
@@ -51,15 +52,17 @@ class DesignationOut(Schema):
 
 
 @router.get(
-    "/designations", response=list[DesignationOut], summary="Designations within your scope"
+    "/designations",
+    response={200: list[DesignationOut], **errors(401, 403, 404, 422)},
+    summary="Designations within your scope",
 )
 def list_designations(
     request,
-    programme: str = "",
-    city: str = "",
-    status: str = "",
-    batch: int | None = None,
-    q: str = "",
+    programme: ShortStr = "",
+    city: ShortStr = "",
+    status: ShortStr = "",
+    batch: Id | None = None,
+    q: ShortStr = "",
 ):
     permissions.require(permissions.can_view_designations(request.auth))
     filters = {
@@ -72,8 +75,12 @@ def list_designations(
     return [DesignationOut.from_model(d) for d in queries.filtered_roster(request.auth, **filters)]
 
 
-@router.get("/designations/{pk}", response=DesignationOut, summary="One designation")
-def get_designation(request, pk: int):
+@router.get(
+    "/designations/{pk}",
+    response={200: DesignationOut, **errors(401, 403, 404, 422)},
+    summary="One designation",
+)
+def get_designation(request, pk: Id):
     permissions.require(permissions.can_view_designations(request.auth))
     designation = permissions.get_in_scope_or_404(
         request.auth, queries.roster(), field="region", pk=pk
@@ -108,11 +115,11 @@ def _row(row) -> CoverageRowOut:
 
 @router.get(
     "/coverage",
-    response=CoverageOut,
+    response={200: CoverageOut, **errors(404, 422)},
     auth=None,
     summary="Coverage of a programme: regions holding the title ÷ cities and counties (public)",
 )
-def get_coverage(request, programme: str = "national"):
+def get_coverage(request, programme: ShortStr = "national"):
     programme_obj = get_object_or_404(Programme, code=programme)
     coverage = queries.coverage(programme_obj)
     return CoverageOut(

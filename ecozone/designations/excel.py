@@ -15,6 +15,7 @@ from ecozone.core.tabular import (
     cell_date,
     cell_int,
     cell_text,
+    length_problem,
     read_table_file,
 )
 from ecozone.designations.models import Designation, Programme
@@ -152,13 +153,15 @@ def import_roster(upload, *, by) -> int:
                     _("batch %(batch)d of this title is the batch of %(year)d")
                     % {"batch": batch, "year": existing},
                 )
+        document_number = cell_text(raw["命名文号"])
+        limit = Designation._meta.get_field("document_number").max_length
+        if problem := length_problem(document_number, limit):
+            bad("命名文号", problem)
         if row_errors:
             errors += row_errors
             continue
         rows.append(
-            RosterRow(
-                raw.number, region, programme, year, batch, named_on, cell_text(raw["命名文号"])
-            )
+            RosterRow(raw.number, region, programme, year, batch, named_on, document_number)
         )
     if errors:
         raise ImportRejected(errors)

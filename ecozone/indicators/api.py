@@ -1,11 +1,12 @@
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from ecozone.accounts import permissions
+from ecozone.core.api import CleanStr, Number, ProblemOut, ShortStr, errors
 from ecozone.indicators.models import IndicatorSystem
 from ecozone.indicators.queries import editions
 from ecozone.indicators.rules import RegionFacts, Reported, RuleSyntaxError, evaluate, parse_rule
@@ -46,7 +47,11 @@ class EditionDetailOut(EditionOut):
     indicators: list[IndicatorOut]
 
 
-@router.get("/indicator-systems", response=list[EditionOut], summary="Catalogue editions")
+@router.get(
+    "/indicator-systems",
+    response={200: list[EditionOut], **errors(401, 403)},
+    summary="Catalogue editions",
+)
 def list_editions(request):
     permissions.require(permissions.can_view_catalogues(request.auth))
     return list(editions())
@@ -54,10 +59,10 @@ def list_editions(request):
 
 @router.get(
     "/indicator-systems/{code}",
-    response=EditionDetailOut,
+    response={200: EditionDetailOut, **errors(401, 403, 404, 422)},
     summary="One edition with its indicators",
 )
-def get_edition(request, code: str):
+def get_edition(request, code: ShortStr):
     permissions.require(permissions.can_view_catalogues(request.auth))
     system = get_object_or_404(IndicatorSystem, code=code)
     system.indicators_list = list(system.indicators.all())
@@ -70,21 +75,21 @@ def get_edition(request, code: str):
 
 
 class ValueIn(Schema):
-    value: Decimal | None = None
+    value: Number | None = None
     task: bool | None = None
     yes: bool | None = None
-    state: str | None = None
+    state: ShortStr | None = None
 
 
 class RegionIn(Schema):
-    level: str = "county"
-    terrain: str = ""
+    level: Literal["city", "county", "province"] = "county"
+    terrain: Literal["山区", "丘陵", "平原", ""] = ""
     coastal: bool = False
     mountain_county: bool = False
 
 
 class EvaluateIn(Schema):
-    rule: str
+    rule: CleanStr  # parse_rule refuses rules too long or too deeply nested, saying so
     value: ValueIn | None = None
     previous: ValueIn | None = None
     region: RegionIn = RegionIn()
@@ -104,14 +109,14 @@ def _reported(value: ValueIn | None) -> Reported | None:
 
 @router.post(
     "/rules/evaluate",
-    response={200: EvaluateOut, 422: dict},
+    response={200: EvaluateOut, **errors(401, 403, 422)},
     summary="Judge a value against a target rule (nothing is stored)",
 )
 def evaluate_rule(request, payload: EvaluateIn):
     try:
         rule = parse_rule(payload.rule)
     except RuleSyntaxError as exc:
-        raise ValidationError(exc.message) from exc
+        return Status(422, ProblemOut(detail=exc.message, field="rule"))
     region = RegionFacts(**payload.region.dict())
     result = evaluate(rule, _reported(payload.value), _reported(payload.previous), region)
     return EvaluateOut(rule=str(rule), verdict=result.verdict.value, reason=result.reason)

@@ -11,6 +11,7 @@ from ecozone.core.tabular import (
     build_workbook,
     cell_date,
     cell_text,
+    length_problem,
     read_table_file,
 )
 from ecozone.indicators.forms import EDITABLE_FIELDS, IndicatorForm
@@ -176,6 +177,10 @@ def _read_meta(sheet, errors: list[CellError]) -> dict:
         row = values.get(label)
         text = cell_text(row["内容"]) if row else ""
         number = row.number if row else None
+        if field in ("code", "title", "document_number"):
+            limit = IndicatorSystem._meta.get_field(field).max_length
+            if problem := length_problem(text, limit):
+                errors.append(CellError(sheet.name, number, "内容", problem))
         if field == "code":
             if not text:
                 errors.append(

@@ -92,7 +92,8 @@ class DiffForm(StyledFormMixin, forms.Form):
     )
 
 
-class MappingRowForm(forms.Form):
+class MappingRowForm(StyledFormMixin, forms.Form):
+    compact = True
     old_code = forms.ChoiceField(label=_("old code"), required=False)
     new_code = forms.ChoiceField(label=_("new code"), required=False)
     kind = forms.ChoiceField(label=_("kind of change"), choices=MappingKind.choices)
@@ -104,9 +105,6 @@ class MappingRowForm(forms.Form):
         blank = [("", "—")]
         self.fields["old_code"].choices = blank + list(old_codes)
         self.fields["new_code"].choices = blank + list(new_codes)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select form-select-sm"
-        self.fields["note"].widget.attrs["class"] = "form-control form-control-sm"
         if read_only:
             for field in self.fields.values():
                 field.disabled = True

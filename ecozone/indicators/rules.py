@@ -227,11 +227,26 @@ def _tokenize(text: str) -> list[_Token]:
     return tokens
 
 
+# Limits on what a rule may be: the length of the database column; parentheses nested deeper
+# than any target needs (the parser and the evaluator recurse once per level); numbers no
+# target needs, whose printing would run to hundreds of digits.
+MAX_RULE_LENGTH = 300
+MAX_RULE_DEPTH = 10
+MAX_NUMBER_DIGITS = 20
+
+
 class _Parser:
     def __init__(self, text: str):
         self.text = text
+        if len(text) > MAX_RULE_LENGTH:
+            raise RuleSyntaxError(
+                f"{text[:40]}…",
+                MAX_RULE_LENGTH + 1,
+                _("a rule has at most %(limit)d characters") % {"limit": MAX_RULE_LENGTH},
+            )
         self.tokens = _tokenize(text)
         self.index = 0
+        self.depth = 0
 
     @property
     def current(self) -> _Token:
@@ -304,17 +319,28 @@ class _Parser:
     def parse_atom(self) -> Rule:
         token = self.current
         if token.kind == "punct" and token.text == "(":
+            self.depth += 1
+            if self.depth > MAX_RULE_DEPTH:
+                raise self.error(
+                    _("parentheses are nested more than %(limit)d deep") % {"limit": MAX_RULE_DEPTH}
+                )
             self.take()
             if self.current.text == ")":
                 raise self.error(_("empty parentheses"))
             inner = self.parse_any()
             self.expect(")", _("expected “)” to close the parenthesis"))
+            self.depth -= 1
             return inner
         if token.kind == "op":
             self.take()
             number = self.take()
             if number.kind != "word" or not _NUMBER.match(number.text):
                 raise self.error(_("expected a number after “%(op)s”") % {"op": token.text}, number)
+            if sum(c.isdigit() for c in number.text) > MAX_NUMBER_DIGITS:
+                raise self.error(
+                    _("a number has at most %(limit)d digits") % {"limit": MAX_NUMBER_DIGITS},
+                    number,
+                )
             try:
                 target = Decimal(number.text)
             except InvalidOperation:  # pragma: no cover - guarded by _NUMBER

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import time
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ecozone.accounts.models import Role
 from ecozone.core.batch import collector_paused
+from ecozone.core.flags import set_flag
 from ecozone.core.uploads import check_upload
 from ecozone.designations.models import Designation
 from ecozone.designations.services import change_designation_status, set_designation_stars
@@ -244,8 +247,9 @@ def _compute_zones(zones: list[Reexamination], *, job: ComputationJob | None) ->
     settings = settings_of(campaign.scheme)
     now = timezone.now()
     done = 0
-    for start in range(0, len(zones), 500):
-        chunk = zones[start : start + 500]
+    size = job_batch_size()
+    for start in range(0, len(zones), size):
+        chunk = zones[start : start + size]
         with collector_paused():
             inputs = zone_inputs(chunk, settings)
             cards = engine.compute_all([inputs[zone.pk][0] for zone in chunk])
@@ -259,10 +263,14 @@ def _compute_zones(zones: list[Reexamination], *, job: ComputationJob | None) ->
                     scheme_settings=campaign.scheme.settings,
                 )
                 zone.total, zone.stars, zone.computed_at = card.total, card.stars, now
-        _save_results(chunk)
         done += len(chunk)
+        with transaction.atomic():
+            _save_results(chunk)
+            if job is not None:
+                # In the same transaction: a worker that lost its lease writes nothing more.
+                _heartbeat(job, done=done)
         if job is not None:
-            ComputationJob.objects.filter(pk=job.pk).update(done=done, status=JobStatus.RUNNING)
+            _step_delay()
     if not campaign.zones.filter(computed_at__isnull=True).exists():
         transition_campaign(campaign, action="computed")
     return done
@@ -309,18 +317,96 @@ def start_computation(
     campaign: Campaign, *, by, zone: Reexamination | None = None
 ) -> ComputationJob:
     """Queue a background computation of the campaign (or one zone); returns its progress row."""
-    from ecozone.ratings.tasks import compute_campaign_task
-
-    _require_preparing(campaign)
-    total = 1 if zone else campaign.zones.count()
-    job = ComputationJob.objects.create(campaign=campaign, zone=zone, total=total, created_by=by)
-    transaction.on_commit(lambda: compute_campaign_task.enqueue(job.pk))
+    with transaction.atomic():
+        # The campaign row is locked, as by publish_campaign: no job starts while it publishes.
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        _require_preparing(campaign)
+        total = 1 if zone else campaign.zones.count()
+        job = ComputationJob.objects.create(
+            campaign=campaign, zone=zone, total=total, created_by=by
+        )
+        transaction.on_commit(partial(_enqueue, job.pk))
     return job
 
 
+def retry_job(job: ComputationJob, *, by) -> ComputationJob:
+    """The province starts a failed computation again, as a new job of the same scope."""
+    if job.status != JobStatus.FAILED:
+        raise ValidationError(_("Only a failed computation can be retried."))
+    return start_computation(job.campaign, by=by, zone=job.zone)
+
+
+# Background jobs hold a lease that the worker renews after every batch (`_heartbeat`). A job
+# whose lease ran out lost its worker (killed, out of memory, machine restarted): the next look at
+# it (the progress poll, the campaign page, any worker starting a job) queues it again, up to
+# MAX_ATTEMPTS runs, then marks it failed for the province to retry. The settings below are read
+# with defaults; tests shorten them.
+MAX_ATTEMPTS = 3
+WORKER_SEEN_AT = "worker_seen_at"  # SiteFlag: when a worker last made progress (read by /healthz)
+
+
+def job_lease() -> datetime.timedelta:
+    return datetime.timedelta(seconds=float(getattr(django_settings, "RATINGS_JOB_LEASE", 120)))
+
+
+def job_batch_size() -> int:
+    return int(getattr(django_settings, "RATINGS_JOB_BATCH", 500))
+
+
+def _step_delay() -> None:
+    # Only the crash-recovery test sets it, to kill a worker in the middle of a job.
+    delay = float(getattr(django_settings, "RATINGS_JOB_STEP_DELAY", 0))
+    if delay:
+        time.sleep(delay)
+
+
+class LeaseLost(Exception):
+    """The job was taken from this worker (its lease ran out); it must stop writing."""
+
+
+def _enqueue(job_id: int) -> None:
+    from ecozone.ratings.tasks import compute_campaign_task
+
+    compute_campaign_task.enqueue(job_id)
+
+
+def _claim(job_id: int) -> ComputationJob | None:
+    """Take a queued job under a new lease, or None when it is not queued (done, failed, or
+    running elsewhere: a late or repeated delivery of its task)."""
+    now = timezone.now()
+    with transaction.atomic():
+        job = ComputationJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status != JobStatus.QUEUED:
+            return None
+        job.status, job.attempts, job.error = JobStatus.RUNNING, job.attempts + 1, ""
+        job.heartbeat_at, job.lease_until = now, now + job_lease()
+        job.save(update_fields=["status", "attempts", "error", "heartbeat_at", "lease_until"])
+        set_flag(WORKER_SEEN_AT, now.isoformat())
+    return job
+
+
+def _heartbeat(job: ComputationJob, *, done: int) -> None:
+    now = timezone.now()
+    renewed = ComputationJob.objects.filter(
+        pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts
+    ).update(done=done, heartbeat_at=now, lease_until=now + job_lease())
+    if not renewed:
+        raise LeaseLost
+    set_flag(WORKER_SEEN_AT, now.isoformat())
+
+
+def _finish(job: ComputationJob, *, status: str, error: str = "") -> None:
+    ComputationJob.objects.filter(
+        pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts
+    ).update(status=status, error=error, finished_at=timezone.now(), lease_until=None)
+
+
 def run_job(job_id: int) -> None:
-    job = ComputationJob.objects.select_related("campaign", "campaign__scheme").get(pk=job_id)
-    ComputationJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    """Run a queued job under a lease: the body of `compute_campaign_task`."""
+    recover_stale_jobs()
+    job = _claim(job_id)
+    if job is None:
+        return
     try:
         zones = Reexamination.objects.filter(campaign=job.campaign).select_related(
             "campaign", "campaign__scheme", "designation__region__parent"
@@ -328,14 +414,69 @@ def run_job(job_id: int) -> None:
         if job.zone_id:
             zones = zones.filter(pk=job.zone_id)
         compute_zones(list(zones), job=job)
+    except LeaseLost:
+        return  # presumed dead and queued again: the new run owns the job now
     except Exception as exc:
-        ComputationJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, error=str(exc), finished_at=timezone.now()
-        )
+        _finish(job, status=JobStatus.FAILED, error=str(exc))
         raise
-    ComputationJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.DONE, finished_at=timezone.now()
+    _finish(job, status=JobStatus.DONE)
+
+
+def recover_stale_jobs(*, now: datetime.datetime | None = None) -> int:
+    """Queue again (or, after MAX_ATTEMPTS runs, fail) every running job whose lease ran out.
+    Cheap when there is none: called on every progress poll and whenever a worker starts a job."""
+    now = now or timezone.now()
+    stale = list(
+        ComputationJob.objects.filter(status=JobStatus.RUNNING, lease_until__lt=now).values_list(
+            "pk", flat=True
+        )
     )
+    recovered = 0
+    for pk in stale:
+        with transaction.atomic(), translation.override(django_settings.LANGUAGE_CODE):
+            job = (
+                ComputationJob.objects.select_for_update()
+                .filter(pk=pk, status=JobStatus.RUNNING, lease_until__lt=now)
+                .first()
+            )
+            if job is None:
+                continue  # renewed or recovered meanwhile
+            where = {"done": job.done, "total": job.total}
+            if job.attempts < MAX_ATTEMPTS:
+                job.status = JobStatus.QUEUED
+                job.error = (
+                    _(
+                        "The background worker stopped at %(done)d/%(total)d; the computation is "
+                        "queued again."
+                    )
+                    % where
+                )
+                transaction.on_commit(partial(_enqueue, job.pk))
+            else:
+                job.status, job.finished_at = JobStatus.FAILED, now
+                job.error = _(
+                    "The background worker stopped at %(done)d/%(total)d, %(n)d times; nothing "
+                    "was published. Retry the computation."
+                ) % {**where, "n": job.attempts}
+            job.lease_until = None
+            job.save(update_fields=["status", "error", "finished_at", "lease_until"])
+            recovered += 1
+    return recovered
+
+
+def computation_problem(campaign: Campaign) -> str | None:
+    """Why the campaign's results are not complete and final, or None."""
+    jobs = ComputationJob.objects.filter(campaign=campaign)
+    if jobs.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).exists():
+        return _("A computation is still running; publish when it has finished.")
+    for failed in jobs.filter(status=JobStatus.FAILED):
+        # A failed job is made good by a later finished job covering what it covered.
+        cover = Q(zone=None) if failed.zone_id is None else Q(zone=None) | Q(zone=failed.zone_id)
+        if not jobs.filter(cover, pk__gt=failed.pk, status=JobStatus.DONE).exists():
+            return _("A computation failed; retry it before publishing.")
+    if campaign.zones.filter(computed_at__isnull=True).exists():
+        return _("Some zones have no result yet; compute the campaign first.")
+    return None
 
 
 # ------------------------------------------------------------------------ publishing, consequences
@@ -345,7 +486,12 @@ def publish_campaign(campaign: Campaign, *, by) -> Campaign:
     """Publish: stars on each designation, incentives, interview and delisting cases."""
     settings = settings_of(campaign.scheme)
     with transaction.atomic():
-        campaign = transition_campaign(campaign, action="publish")
+        # Locked first, as by start_computation: no job starts between the check and the end.
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        problem = computation_problem(locked)
+        if problem:
+            raise ValidationError(problem)
+        campaign = transition_campaign(locked, action="publish")
         zones = list(campaign.zones.select_related("designation", "designation__region"))
         previous = _previous_results(campaign, [z.designation_id for z in zones])
         for zone in zones:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/compute/", views.campaign_compute, name="compute"),
     path("<int:pk>/publish/", views.campaign_publish, name="publish"),
     path("jobs/<int:pk>/", views.job_progress, name="job"),
+    path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),
     path("zones/<int:pk>/", views.zone_detail, name="zone"),
     path("zones/<int:pk>/card.pdf", views.card_pdf, name="pdf"),
     path("zones/<int:pk>/assign/", views.zone_assign, name="assign"),

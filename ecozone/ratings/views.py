@@ -99,6 +99,8 @@ def campaign_detail(request, pk: int):
     stars = request.GET.get("stars", "")
     if stars.isdigit():
         zones = zones.filter(stars=int(stars))
+    if permissions.is_province_admin(request.user):
+        services.recover_stale_jobs()  # a job whose worker died shows as queued again or failed
     return render(
         request,
         "ratings/campaign.html",
@@ -131,10 +133,25 @@ def campaign_compute(request, pk: int):
 
 @login_required
 def job_progress(request, pk: int):
-    """htmx: the progress of a computation, polled every second while it runs."""
+    """htmx: the progress of a computation, polled every second while it runs; the poll also
+    notices a worker that died (its lease ran out) and queues the job again or fails it."""
     _admin(request)
+    services.recover_stale_jobs()
     job = get_object_or_404(ComputationJob, pk=pk)
-    return render(request, "ratings/_job.html", {"job": job})
+    return render(request, "ratings/_job.html", {"job": job, "is_admin": True})
+
+
+@login_required
+@require_POST
+def job_retry(request, pk: int):
+    _admin(request)
+    job = get_object_or_404(ComputationJob.objects.select_related("campaign", "zone"), pk=pk)
+    attempt(
+        request,
+        lambda: services.retry_job(job, by=request.user),
+        _("The computation is queued again."),
+    )
+    return redirect("ratings:campaign", pk=job.campaign_id)
 
 
 @login_required

@@ -1,6 +1,7 @@
 from ninja import Router, Schema
 
 from ecozone.accounts import permissions
+from ecozone.core.api import ShortStr, errors
 from ecozone.regions.models import Region
 from ecozone.regions.queries import regions_for
 
@@ -21,14 +22,20 @@ class RegionOut(Schema):
         return obj.parent.code if obj.parent_id else None
 
 
-@router.get("/regions", response=list[RegionOut], summary="Regions within your scope")
-def list_regions(request, level: str = "", q: str = ""):
+@router.get(
+    "/regions",
+    response={200: list[RegionOut], **errors(401, 403, 422)},
+    summary="Regions within your scope",
+)
+def list_regions(request, level: ShortStr = "", q: ShortStr = ""):
     permissions.require(permissions.can_list_regions(request.auth))
     return list(regions_for(request.auth, level=level, q=q))
 
 
-@router.get("/regions/{code}", response=RegionOut, summary="One region")
-def get_region(request, code: str):
+@router.get(
+    "/regions/{code}", response={200: RegionOut, **errors(401, 404, 422)}, summary="One region"
+)
+def get_region(request, code: ShortStr):
     return permissions.get_in_scope_or_404(
         request.auth, Region.objects.select_related("parent"), code=code
     )

@@ -9,7 +9,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ecozone.accounts.services import ensure_region_organisation
-from ecozone.core.tabular import CellError, ImportRejected, cell_text, read_table_file
+from ecozone.core.tabular import (
+    CellError,
+    ImportRejected,
+    cell_text,
+    length_problem,
+    read_table_file,
+)
 from ecozone.regions.models import Level, Region, RegionChange, Terrain
 
 ATTRIBUTES = ("terrain", "coastal", "mountain_county")
@@ -128,6 +134,8 @@ def _parse_rows(raw_rows) -> tuple[list[RegionRow], list[CellError]]:
         name = cell_text(raw[COLUMNS["name"]])
         if not name:
             bad("name", _("the name is required"))
+        elif problem := length_problem(name, Region._meta.get_field("name").max_length):
+            bad("name", problem)
         level = LEVELS.get(cell_text(raw[COLUMNS["level"]]).lower())
         if level is None:
             bad("level", _("the level must be 省, 市 or 县 (province, city, county)"))

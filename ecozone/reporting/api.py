@@ -1,12 +1,15 @@
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from ecozone.accounts import permissions as scope
+from ecozone.core.api import CleanStr, Id, ProblemOut, ShortStr, Year, errors
 from ecozone.reporting import permissions, queries, services
 from ecozone.reporting.models import ReportValue
 from ecozone.reporting.states import Action, Channel
@@ -84,8 +87,12 @@ def _report(request, pk: int):
     )
 
 
-@router.get("/reports", response=list[ReportOut], summary="Annual reports within your scope")
-def list_reports(request, year: int | None = None, status: str = ""):
+@router.get(
+    "/reports",
+    response={200: list[ReportOut], **errors(401, 403, 422)},
+    summary="Annual reports within your scope",
+)
+def list_reports(request, year: Year | None = None, status: ShortStr = ""):
     scope.require(scope.can_list_regions(request.auth))
     reports = queries.reports_for(request.auth).order_by("-year", "region__code")
     if year:
@@ -97,30 +104,30 @@ def list_reports(request, year: int | None = None, status: str = ""):
 
 @router.get(
     "/reports/{pk}",
-    response=ReportDetailOut,
+    response={200: ReportDetailOut, **errors(401, 404, 422)},
     summary="One report with every applicable value and verdict",
 )
-def get_report(request, pk: int):
+def get_report(request, pk: Id):
     return _detail(_report(request, pk))
 
 
 class ValueIn(Schema):
     """One row. Only the fields sent change; an explicit null clears a field."""
 
-    code: str
-    number: str | None = None
+    code: ShortStr
+    number: ShortStr | None = None
     task: bool | None = None
     yes: bool | None = None
-    state: str | None = None
-    text: str | None = None
-    explanation: str | None = None
-    reason: str = ""
+    state: ShortStr | None = None
+    text: CleanStr | None = None
+    explanation: CleanStr | None = None
+    reason: CleanStr = ""
 
 
 class ValuesIn(Schema):
-    version: int
-    values: list[ValueIn]
-    reason: str = ""
+    version: Annotated[int, Field(ge=0, le=2**31 - 1)]
+    values: Annotated[list[ValueIn], Field(max_length=1000)]
+    reason: CleanStr = ""
 
 
 class SaveOut(Schema):
@@ -177,11 +184,16 @@ def _conflict(exc: services.StaleReport):
 
 @router.patch(
     "/reports/{pk}/values",
-    response={200: SaveOut, 409: ConflictOut, 422: InvalidOut},
+    response={
+        200: SaveOut,
+        409: ConflictOut,
+        422: InvalidOut | ProblemOut,
+        **errors(401, 403, 404),
+    },
     summary="Write values: only the fields sent change (null clears one); one invalid row saves "
     "nothing (422 lists every error); send the version you read (a stale one answers 409)",
 )
-def write_values(request, pk: int, payload: ValuesIn):
+def write_values(request, pk: Id, payload: ValuesIn):
     report = _report(request, pk)
     if not permissions.can_edit_values(request.auth, report):
         raise PermissionDenied
@@ -207,18 +219,18 @@ def write_values(request, pk: int, payload: ValuesIn):
 
 
 class TransitionIn(Schema):
-    action: str
-    version: int | None = None
-    comment: str = ""
-    returns: dict[str, str] = {}
+    action: ShortStr
+    version: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = None
+    comment: CleanStr = ""
+    returns: dict[ShortStr, CleanStr] = {}
 
 
 @router.post(
     "/reports/{pk}/transitions",
-    response={200: ReportOut, 409: ConflictOut, 422: dict},
+    response={200: ReportOut, 409: ConflictOut, **errors(401, 403, 404, 422)},
     summary="Move a report along its workflow (submit, city_accept/return, province_accept/return)",
 )
-def transition(request, pk: int, payload: TransitionIn):
+def transition(request, pk: Id, payload: TransitionIn):
     report = _report(request, pk)
     if payload.action not in permissions.allowed_actions(request.auth, report):
         raise PermissionDenied
@@ -253,8 +265,12 @@ class ChangeOut(Schema):
     hash: str
 
 
-@router.get("/values/{pk}/history", response=list[ChangeOut], summary="Every change of one value")
-def value_history(request, pk: int):
+@router.get(
+    "/values/{pk}/history",
+    response={200: list[ChangeOut], **errors(401, 404, 422)},
+    summary="Every change of one value",
+)
+def value_history(request, pk: Id):
     value = get_object_or_404(ReportValue.objects.select_related("report__region"), pk=pk)
     if not permissions.can_view_report(request.auth, value.report):
         raise Http404

@@ -94,9 +94,20 @@ def supply_department_values(*, by, year: int, rows: list[DepartmentRow]) -> int
         raise ImportRejected(errors)
     now = timezone.now()
     with transaction.atomic():
+        # The reports' row locks, taken in key order as every writer of values takes them: a
+        # filer's save or another feed waits instead of overwriting, racing get_or_create or
+        # deadlocking; values and versions are read again under the lock.
+        locked = {
+            r.pk: r
+            for r in AnnualReport.objects.select_for_update()
+            .filter(pk__in={report.pk for report, _i, _p in planned})
+            .select_related("region")
+            .order_by("pk")
+        }
         changes = []
         touched = {}
-        for report, indicator, parsed in planned:
+        for planned_report, indicator, parsed in planned:
+            report = locked[planned_report.pk]
             value, _created = ReportValue.objects.get_or_create(report=report, indicator=indicator)
             new = {
                 "dept_number": parsed.number,

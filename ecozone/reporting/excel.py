@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 from collections import defaultdict
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, transaction
 from django.utils.translation import gettext as _
 
 from ecozone.core.tabular import (
@@ -24,7 +25,13 @@ from ecozone.reporting.department import SHEET as DEPT_SHEET
 from ecozone.reporting.department import DepartmentRow, supply_department_values
 from ecozone.reporting.models import AnnualReport, ReportValue
 from ecozone.reporting.queries import form_rows
-from ecozone.reporting.services import RowInput, editable_codes, save_values, would_change
+from ecozone.reporting.services import (
+    RowInput,
+    StaleReport,
+    editable_codes,
+    save_values,
+    would_change,
+)
 from ecozone.reporting.states import Channel
 
 SHEET = "填报"
@@ -103,6 +110,7 @@ def import_values(upload, *, by) -> int:
     versions: dict[int, int] = {}
     specs: dict[int, dict] = {}
     seen: dict[tuple, int] = {}
+    first_rows: dict[int, int] = {}  # report → its first row in the file, named in a conflict
     for raw in raw_rows:
 
         def bad(column: str, message: str, number: int = raw.number) -> None:
@@ -138,14 +146,7 @@ def import_values(upload, *, by) -> int:
         except ValueError:
             version = None
         if version != report.version:
-            bad(
-                "报告版本",
-                _(
-                    "the report changed since this file was downloaded "
-                    "(version %(old)s, now %(new)d); download a new template"
-                )
-                % {"old": version if version is not None else "—", "new": report.version},
-            )
+            errors.append(_stale_error(raw.number, version, report.version))
             continue
         if report.pk not in specs:
             specs[report.pk] = {row.indicator.code: row for row in form_rows(report)}
@@ -183,26 +184,84 @@ def import_values(upload, *, by) -> int:
             continue
         versions[report.pk] = report.version
         batches[report.pk].append(RowInput(indicator_code, inputs, cell_text(raw["说明"])))
+        first_rows.setdefault(report.pk, raw.number)
     if errors:
         raise ImportRejected(errors)
+    with refused_when_busy():
+        return _write_values(batches, versions, first_rows, by=by)
+
+
+def _write_values(
+    batches: dict[int, list[RowInput]], versions: dict[int, int], first_rows: dict[int, int], *, by
+) -> int:
+    """Write the checked rows. The versions checked above are checked again under the reports'
+    row locks: a concurrent save between the two makes this import the loser, refused with the
+    usual message and nothing written, never a server error."""
     changed = 0
     with transaction.atomic():
-        for report_pk, rows in batches.items():
-            report = next(r for r in reports.values() if r.pk == report_pk)
-            result = save_values(
-                report,
-                by=by,
-                rows=rows,
-                version=versions[report_pk],
-                channel=Channel.EXCEL,
-                reason=_("Excel import"),
-            )
+        # Every writer locks its reports in the order of their keys, then the audit head: two
+        # imports of overlapping reports wait for each other instead of deadlocking.
+        locked = list(
+            AnnualReport.objects.select_for_update().filter(pk__in=batches).order_by("pk")
+        )
+        stale = [
+            _stale_error(first_rows[r.pk], versions[r.pk], r.version)
+            for r in locked
+            if r.version != versions[r.pk]
+        ]
+        if stale:
+            raise ImportRejected(stale)
+        for report in locked:
+            try:
+                result = save_values(
+                    report,
+                    by=by,
+                    rows=batches[report.pk],
+                    version=versions[report.pk],
+                    channel=Channel.EXCEL,
+                    reason=_("Excel import"),
+                )
+            except StaleReport as exc:  # pragma: no cover - checked under the same lock above
+                raise ImportRejected(
+                    [_stale_error(first_rows[report.pk], versions[report.pk], exc.report.version)]
+                ) from exc
+            except ValidationError as exc:  # e.g. the window closed meanwhile
+                raise ImportRejected(
+                    [CellError(SHEET, first_rows[report.pk], None, m) for m in exc.messages]
+                ) from exc
             if result.errors:  # pragma: no cover - every row was validated above
                 raise ImportRejected(
                     [CellError(SHEET, None, None, f"{c}: {e}") for c, e in result.errors.items()]
                 )
             changed += result.changed
     return changed
+
+
+def _stale_error(row: int, old: int | None, new: int) -> CellError:
+    return CellError(
+        SHEET,
+        row,
+        "报告版本",
+        _(
+            "the report changed since this file was downloaded "
+            "(version %(old)s, now %(new)d); download a new template"
+        )
+        % {"old": old if old is not None else "—", "new": new},
+    )
+
+
+@contextlib.contextmanager
+def refused_when_busy():
+    """SQLite lets one writer in at a time and makes the others wait (the `timeout` option);
+    one that waited too long is refused like an invalid file, with nothing written."""
+    try:
+        yield
+    except OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        raise ImportRejected(
+            [CellError("", None, None, _("The database is busy; nothing was imported. Try again."))]
+        ) from exc
 
 
 def export_values(values) -> object:
@@ -275,7 +334,8 @@ def import_department_values(upload, *, by, year: int) -> int:
         )
         for raw in sheets[DEPT_SHEET].rows
     ]
-    return supply_department_values(by=by, year=year, rows=rows)
+    with refused_when_busy():
+        return supply_department_values(by=by, year=year, rows=rows)
 
 
 def values_for_export(user, *, year=None, city=None, indicator_code: str = "", status: str = ""):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ecozone.core.text import text_problem
 from ecozone.indicators.queries import carried_codes
 from ecozone.indicators.rules import Reported
 from ecozone.indicators.states import EditionStatus
@@ -340,6 +341,10 @@ def save_values(
                 result.errors[indicator.code] = {"indicator": _("sent more than once")}
                 continue
             seen.add(indicator.code)
+            hostile = _text_problems(row)
+            if hostile:
+                result.errors[indicator.code] = hostile
+                continue
             spec = spec_of(indicator)
             value = values.get(indicator.code)
             if row.partial:
@@ -401,6 +406,12 @@ def save_values(
         audit.append(changes)
         result.changed = len(changes)
     return result
+
+
+def _text_problems(row: RowInput) -> dict[str, str]:
+    """Text that cannot be stored (control characters, lone surrogates), by field."""
+    texts = {**row.raw, "explanation": row.explanation or "", "reason": row.reason}
+    return {name: problem for name, text in texts.items() if (problem := text_problem(text or ""))}
 
 
 def _completed(row: RowInput, value: ReportValue | None) -> RowInput:

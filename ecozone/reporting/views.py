@@ -449,8 +449,11 @@ def evidence_delete(request, pk: int):
     evidence = _evidence(request, pk)
     report_pk = evidence.value.report_id
     scope.require(permissions.can_edit_values(request.user, evidence.value.report))
-    evidence_service.remove_evidence(evidence, by=request.user)
-    messages.success(request, _("Evidence file removed."))
+    attempt(
+        request,
+        lambda: evidence_service.remove_evidence(evidence, by=request.user),
+        _("Evidence file removed."),
+    )
     return redirect("reporting:report", pk=report_pk)
 
 

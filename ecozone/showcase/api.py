@@ -1,7 +1,8 @@
 """Public statistics as JSON (no sign-in): the same published data as the showcase pages."""
 
-from ninja import Router
+from ninja import Router, Schema
 
+from ecozone.core.api import ShortStr, errors
 from ecozone.showcase import queries
 
 router = Router(tags=["showcase (public)"], auth=None)
@@ -30,12 +31,23 @@ def cities(request):
     return queries.by_city()
 
 
+class CaseOut(Schema):
+    id: int
+    title: str
+    region: str
+    region_code: str
+    programme: str | None
+    tags: list[str]
+    summary: str
+    published_at: str | None
+
+
 @router.get(
     "/showcase/cases",
-    response=list[dict],
+    response={200: list[CaseOut], **errors(422)},
     summary="Published typical cases (search with q, filter by tag)",
 )
-def cases(request, q: str = "", tag: str = ""):
+def cases(request, q: ShortStr = "", tag: ShortStr = ""):
     return [
         {
             "id": c.pk,

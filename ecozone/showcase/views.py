@@ -11,6 +11,7 @@ from ecozone.designations.models import Batch, Designation, Programme
 from ecozone.designations.states import DesignationStatus
 from ecozone.regions.models import Level, Region
 from ecozone.showcase import queries
+from ecozone.taskbooks.queries import latest_public_ranking
 
 SORTS = {
     "coverage": lambda r: -float(r["coverage_provincial"]),
@@ -44,7 +45,12 @@ def home(request):
 def compare(request):
     sort = request.GET.get("sort", "coverage")
     rows = sorted(queries.by_city(), key=SORTS.get(sort, SORTS["coverage"]))
-    return render(request, "showcase/compare.html", {"rows": rows, "sort": sort})
+    year, ranking = latest_public_ranking()
+    return render(
+        request,
+        "showcase/compare.html",
+        {"rows": rows, "sort": sort, "assessment_year": year, "ranking": ranking},
+    )
 
 
 def zones(request):

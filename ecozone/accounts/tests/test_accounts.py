@@ -34,11 +34,12 @@ def test_navigation_follows_the_role(client_as):
         "行政区",
         "指标体系",
     ]
-    assert labels("province_admin") == [*everyone, "用户管理"]
-    assert labels("city") == [*everyone, "用户管理"]
+    with_books = [*everyone[:4], "工作任务书", *everyone[4:]]
+    assert labels("province_admin") == [*with_books, "用户管理"]
+    assert labels("city") == [*with_books, "用户管理"]
     assert labels("county") == everyone
     assert labels("department") == [
-        *(label for label in everyone if label != "典型案例"),
+        *(label for label in with_books if label != "典型案例"),
         "专家推荐",
     ]
     assert labels("expert") == ["我的待办", "复核评星", "指标体系"]

@@ -370,24 +370,42 @@ def test_province_creates_and_renames_a_department(client_as, users):
     client = client_as("province_admin")
     response = client.post(
         "/accounts/organisations/new/",
-        {"name": "浙江省文化和旅游厅", "kind": "department", "data_source_keyword": "文旅"},
+        {
+            "name": "浙江省文化和旅游厅",
+            "code": "whlyt",
+            "kind": "department",
+            "data_source_keyword": "文旅",
+        },
     )
     made = Organisation.objects.get(name="浙江省文化和旅游厅")
     assert response["Location"] == f"/accounts/organisations/{made.pk}/"
-    assert (made.kind, made.region, made.data_source_keyword) == ("department", None, "文旅")
-    duplicate = client.post(
-        "/accounts/organisations/new/", {"name": "浙江省林业局", "kind": "department"}
+    assert (made.kind, made.code, made.region, made.data_source_keyword) == (
+        "department",
+        "whlyt",
+        None,
+        "文旅",
     )
-    assert duplicate.context["form"].errors == {"name": ["名为浙江省林业局的单位已存在。"]}
+    duplicate = client.post(
+        "/accounts/organisations/new/",
+        {"name": "浙江省林业局", "code": "lyj", "kind": "department"},
+    )
+    assert duplicate.context["form"].errors == {
+        "name": ["名为浙江省林业局的单位已存在。"],
+        "code": ["代码 lyj 已被占用。"],
+    }
     client.post(
         f"/accounts/organisations/{made.pk}/edit/",
-        {"name": "浙江省文旅厅", "data_source_keyword": "文旅"},
+        {"name": "浙江省文旅厅", "code": "whlyt", "data_source_keyword": "文旅"},
     )
     assert events(organisation=made) == [
         (
             "organisation_created",
             "province_admin",
-            {"name": [None, "浙江省文化和旅游厅"], "kind": [None, "department"]},
+            {
+                "name": [None, "浙江省文化和旅游厅"],
+                "code": [None, "whlyt"],
+                "kind": [None, "department"],
+            },
             "",
         ),
         (

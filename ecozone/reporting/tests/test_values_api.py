@@ -131,3 +131,24 @@ def test_other_zones_and_readers_cannot_patch(anji, client_as):
     assert patch(client_as("other_county"), anji, body).status_code == 404
     assert patch(client_as("department"), anji, body).status_code == 403
     assert not ReportValue.objects.filter(report=anji).exists()
+
+
+def test_control_characters_are_refused_by_the_api_and_the_form(anji, filed, client_as):
+    body = {"version": 1, "values": [{"code": "N19-07a", "explanation": "监测\x0b站"}]}
+    response = patch(filed, anji, body)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "values.0.explanation", "message": "含有控制字符（U+000B），请删除后重试"}
+    ]
+    assert stored(anji, "N19-07a").explanation == "监测站"
+    page = client_as("county").post(
+        f"/reporting/{anji.pk}/",
+        {
+            "version": 1,
+            "codes": ["N19-03"],
+            "v-N19-03-number": "25",
+            "v-N19-03-explanation": "a\x00b",
+        },
+    )
+    assert page.status_code == 200
+    assert not ReportValue.objects.filter(report=anji, indicator__code="N19-03").exists()

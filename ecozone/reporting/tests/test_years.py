@@ -235,3 +235,34 @@ def test_an_invalid_mapping_is_refused_whole(provincial, users):
         "原版本指标 N19-03 没有对应行",
         "新版本指标 ZJ23-25b 没有对应行",
     )
+
+
+def test_the_value_history_page_follows_the_indicator_across_editions(
+    window, anji, users, provincial, client_as
+):
+    admin = users["province_admin"]
+    fill(anji, users["county"], **{"N19-33": {"raw": {"number": "61"}}})
+    open_year(
+        admin,
+        2025,
+        Region.objects.filter(code="330523"),
+        editions=EditionChoice(counties=provincial),
+    )
+    report = AnnualReport.objects.get(year=2025, region__code="330523")
+    services.save_values(
+        report,
+        by=users["county"],
+        rows=[services.RowInput("ZJ23-33", {"number": "63"})],
+        version=0,
+    )
+    value = report.values.get(indicator__code="ZJ23-33")
+    page = client_as("county").get(f"/reporting/values/{value.pk}/history/")
+    html = page.content.decode()
+    assert "<title>数值变更记录 · " in html
+    assert [(p.year, p.code, str(p.value.number)) for p in page.context["series"]] == [
+        (2025, "ZJ23-33", "63.0000"),
+        (2024, "N19-33", "61.0000"),
+    ]
+    assert (
+        client_as("other_county").get(f"/reporting/values/{value.pk}/history/").status_code == 404
+    )
