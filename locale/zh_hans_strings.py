@@ -1704,3 +1704,6 @@ ZH.update(
 ZH.update({"full points": "分值"})
 
 ZH.update({"number of points": "分数"})
+
+# The platform ledger
+ZH.update({"content": "内容", "ledger entry": "台账记录", "ledger entries": "台账记录"})
