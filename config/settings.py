@@ -1,5 +1,6 @@
 """The one settings module, driven by environment variables (see README "Configuration")."""
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -151,8 +152,15 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("ECOZONE_MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded files go through Django's storage API: the local folder by default; with several app
+# servers, a folder they all mount or an object store (README, "Several app servers").
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get(
+            "ECOZONE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("ECOZONE_STORAGE_OPTIONS", "{}")),
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

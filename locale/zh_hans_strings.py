@@ -1707,3 +1707,9 @@ ZH.update({"number of points": "分数"})
 
 # The platform ledger
 ZH.update({"content": "内容", "ledger entry": "台账记录", "ledger entries": "台账记录"})
+
+ZH.update(
+    {
+        "A computation of this campaign is queued or running already; wait for it.": "该复核批次已有计算任务在排队或运行，请等待其完成。"
+    }
+)

@@ -321,6 +321,16 @@ def start_computation(
         # The campaign row is locked, as by publish_campaign: no job starts while it publishes.
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         _require_preparing(campaign)
+        # Two clicks (or two servers) must not compute the same zones twice at once.
+        unfinished = ComputationJob.objects.filter(
+            campaign=campaign, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+        )
+        if zone is not None:
+            unfinished = unfinished.filter(Q(zone=zone) | Q(zone__isnull=True))
+        if unfinished.exists():
+            raise ValidationError(
+                _("A computation of this campaign is queued or running already; wait for it.")
+            )
         total = 1 if zone else campaign.zones.count()
         job = ComputationJob.objects.create(
             campaign=campaign, zone=zone, total=total, created_by=by

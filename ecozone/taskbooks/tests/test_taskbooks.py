@@ -383,3 +383,32 @@ def test_the_city_ranking_is_public_only_when_the_province_chooses(issued, users
     )
     page = client.get("/compare/").content.decode()
     assert "2024 年度考核：设区市排名" in page and "湖州市" in page
+
+
+def test_every_province_action_refuses_the_recipients(issued, huzhou_book, client_as):
+    """Each drafting and assessing view: a city is refused (403), another city's book is not
+    found (404), and nothing changes."""
+    pk = issued.pk
+    task = issued.tasks.first().pk
+    city, other = client_as("city"), client_as("other_city")
+    posts = [
+        "/taskbooks/years/2024/new/",
+        "/taskbooks/years/2024/issue/",
+        f"/taskbooks/{pk}/tasks/new/",
+        f"/taskbooks/{pk}/tasks/{task}/",
+        f"/taskbooks/{pk}/score-measured/",
+        f"/taskbooks/{pk}/adjustments/",
+        f"/taskbooks/{pk}/import/",
+        f"/taskbooks/tasks/{task}/delete/",
+    ]
+    for url in posts:
+        assert (
+            city.post(url, {"recipient": "r1", "kind": "bonus", "points": "5"}).status_code == 403
+        )
+    assert city.get(f"/taskbooks/{pk}/tasks/new/").status_code == 403
+    assert other.get(f"/taskbooks/{pk}/tasks.xlsx").status_code == 404
+    assert client_as("county").get(f"/taskbooks/{pk}/tasks.xlsx").status_code == 404
+    assert client_as("expert").get("/api/v1/assessments?year=2024").status_code == 403
+    issued.refresh_from_db()
+    assert (issued.status, issued.tasks.count(), issued.adjustments.count()) == ("issued", 2, 0)
+    assert TaskBook.objects.filter(year=2024).count() == 1
