@@ -7,6 +7,7 @@ import io
 import pytest
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -137,10 +138,12 @@ def explanation_in(response, sheet_name: str) -> str:
 
 
 def test_downloads_drop_control_characters_stored_before_the_rule(anji, client_as):
+    # PostgreSQL cannot store NUL at all; SQLite can, so there both kinds are stored.
+    nul = "" if connection.vendor == "postgresql" else "\x00"
     ReportValue.objects.create(
         report=anji,
         indicator=anji.system.indicators.get(code="N19-03"),
-        explanation="a\x0bb\x00c",
+        explanation=f"a\x0bb{nul}c",
     )
     client = client_as("county")
     template = client.get(f"/reporting/{anji.pk}/template.xlsx")
