@@ -50,6 +50,10 @@ def test_open_fill_return_correct_lock_and_trace(page, roster, tmp_path):
     page.fill("#id_opens_on", today.isoformat())
     page.fill("#id_deadline", (today + datetime.timedelta(days=30)).isoformat())
     page.fill("#id_locks_on", (today + datetime.timedelta(days=60)).isoformat())
+    page.click("text=查看开启方案")  # the plan first: every region and the edition it reports on
+    assert "国家生态文明建设示范市县建设指标（2019年修订）（N19）：97 份报告" in page.inner_text(
+        "[data-testid=year-plan]"
+    )
     page.click("text=开启年度填报")
     page.wait_for_url("**/reporting/years/2024/")
     assert "2024 年度填报已开启：新建 97 份报告。" in page.inner_text("main")
