@@ -412,3 +412,8 @@ def test_every_province_action_refuses_the_recipients(issued, huzhou_book, clien
     issued.refresh_from_db()
     assert (issued.status, issued.tasks.count(), issued.adjustments.count()) == ("issued", 2, 0)
     assert TaskBook.objects.filter(year=2024).count() == 1
+
+
+def test_a_measured_value_of_zero_is_shown_as_zero(issued, client_as):
+    page = client_as("city").get(f"/taskbooks/{issued.pk}/").content.decode()
+    assert '<span data-testid="live-value">0</span>' in page
