@@ -9,6 +9,7 @@ from ecozone.indicators.api import router as indicators_router
 from ecozone.ratings.api import router as ratings_router
 from ecozone.regions.api import router as regions_router
 from ecozone.reporting.api import router as reporting_router
+from ecozone.reporting.audit_api import router as audit_router
 from ecozone.showcase.api import router as showcase_router
 from ecozone.taskbooks.api import router as taskbooks_router
 
@@ -36,3 +37,4 @@ api.add_router("", ratings_router)
 api.add_router("", applications_router)
 api.add_router("", taskbooks_router)
 api.add_router("", showcase_router)
+api.add_router("", audit_router)

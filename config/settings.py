@@ -257,3 +257,10 @@ SITE_TITLE = _("Ecological Civilization Demonstration Zone Management Platform")
 
 # The province this installation serves (GB/T 2260 code of its 省).
 ECOZONE_PROVINCE_CODE = os.environ.get("ECOZONE_PROVINCE_CODE", "330000")
+
+# The Ed25519 key that signs checkpoints and receipts: a PEM (PKCS8) file, `manage.py signing_key
+# --create` writes one. Debug and tests default to var/ and create it on first use; production
+# has no default, and signing without the key is an error (README, "Signing key").
+ECOZONE_SIGNING_KEY = os.environ.get("ECOZONE_SIGNING_KEY") or (
+    str(VAR_DIR / "signing-key.pem") if DEBUG or TESTING else ""
+)

@@ -3,6 +3,7 @@ from django.urls import include, path
 from config.api import api
 from ecozone.applications import views as applications
 from ecozone.core.views import healthz
+from ecozone.reporting import audit_views
 from ecozone.showcase import views as showcase
 
 urlpatterns = [
@@ -24,6 +25,8 @@ urlpatterns = [
     path("ratings/", include("ecozone.ratings.urls")),
     path("applications/", include("ecozone.applications.urls")),
     path("taskbooks/", include("ecozone.taskbooks.urls")),
+    path("audit/", audit_views.checkpoint_list, name="audit"),
+    path("audit/<int:pk>.json", audit_views.checkpoint_json, name="audit_checkpoint"),
     path("notices/", applications.notices, name="notices"),
     path("notices/<int:pk>/object/", applications.object_to, name="object"),
     path("api/v1/", api.urls),

@@ -31,6 +31,7 @@ from ecozone.accounts.models import (
     Role,
     User,
 )
+from ecozone.core import ledger
 
 
 def ensure_region_organisation(region) -> Organisation | None:
@@ -116,10 +117,11 @@ def record_event(
     changes: dict | None = None,
     reason: str = "",
 ) -> AccountEvent:
-    """Append one history row. Called inside the writing service's transaction."""
+    """Append one history row and its ledger entry. Called inside the writing service's
+    transaction."""
     if organisation is None and user is not None:
         organisation = user.organisation
-    return AccountEvent.objects.create(
+    event = AccountEvent.objects.create(
         by=by,
         action=action,
         user=user,
@@ -127,6 +129,20 @@ def record_event(
         changes=changes or {},
         reason=reason,
     )
+    ledger.append(
+        kind=f"accounts.{action}",
+        obj=user or organisation or event,
+        payload={
+            "event": event.pk,
+            "user": user.pk if user else None,
+            "username": user.username if user else None,
+            "organisation": organisation.pk if organisation else None,
+            "changes": event.changes,
+            "reason": reason,
+        },
+        by=by,
+    )
+    return event
 
 
 def one_time_password(user: User | None = None) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from ecozone.accounts import permissions
 from ecozone.casebook.models import CaseStatus, TypicalCase
+from ecozone.core import ledger
 from ecozone.core.flags import bump_showcase_version
 from ecozone.core.uploads import check_image
 
@@ -16,6 +17,21 @@ from ecozone.core.uploads import check_image
 def can_write_case(user, region) -> bool:
     return permissions.is_province_admin(user) or (
         permissions.home_region(user) is not None and permissions.home_region(user).pk == region.pk
+    )
+
+
+def _record(case: TypicalCase, *, kind: str, by, old: str) -> None:
+    ledger.append(
+        kind=f"casebook.case.{kind}",
+        obj=case,
+        payload={
+            "case": case.pk,
+            "region": case.region.code,
+            "title": case.title,
+            "from": old,
+            "to": case.status,
+        },
+        by=by,
     )
 
 
@@ -45,7 +61,8 @@ def save_case(
             summary,
             body,
         )
-        if case.pk is None:
+        created = case.pk is None
+        if created:
             case.status = (
                 CaseStatus.DRAFT if permissions.is_province_admin(by) else CaseStatus.PROPOSED
             )
@@ -53,6 +70,9 @@ def save_case(
             name, _type = check_image(image)
             case.image.save(name, image, save=False)
         case.save()
+        if created:
+            kind = "proposed" if case.status == CaseStatus.PROPOSED else "created"
+            _record(case, kind=kind, by=by, old="")
         if case.status == CaseStatus.PUBLISHED:
             bump_showcase_version()
     return case
@@ -64,8 +84,11 @@ def publish_case(case: TypicalCase, *, by, publish: bool = True) -> TypicalCase:
     if publish and not (case.title and case.body):
         raise ValidationError(_("A case needs a title and a text before publication."))
     with transaction.atomic():
+        old = case.status
         case.status = CaseStatus.PUBLISHED if publish else CaseStatus.DRAFT
         case.published_at = timezone.now() if publish else None
         case.save(update_fields=["status", "published_at"])
+        if case.status != old:
+            _record(case, kind="published" if publish else "unpublished", by=by, old=old)
         bump_showcase_version()
     return case

@@ -99,3 +99,21 @@ class LedgerHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class SigningKey(models.Model):
+    """The public half of every key that has signed a checkpoint or a receipt (core.signing),
+    kept after a rotation so that what an earlier key signed still verifies."""
+
+    key_id = models.CharField(_("key id"), max_length=16, unique=True)
+    public_key = models.CharField(_("public key"), max_length=64)  # base64 of the raw 32 bytes
+    first_used_at = models.DateTimeField(_("first used at"))
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["first_used_at", "pk"]
+        verbose_name = _("signing key")
+        verbose_name_plural = _("signing keys")
+
+    def __str__(self) -> str:
+        return self.key_id

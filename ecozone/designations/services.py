@@ -9,9 +9,29 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecozone.core import ledger
 from ecozone.core.flags import bump_showcase_version
 from ecozone.designations.models import Batch, Designation, DesignationEvent, Programme
 from ecozone.designations.states import HOLDING, STATUS_TRANSITIONS, DesignationStatus
+
+
+def _record(designation: Designation, *, by, action: str, changes: dict, reason: str) -> None:
+    """The history row and its ledger entry, in the caller's transaction."""
+    event = DesignationEvent.objects.create(
+        designation=designation, by=by, action=action, changes=changes, reason=reason
+    )
+    ledger.append(
+        kind=f"designations.title.{action}",
+        obj=designation,
+        payload={
+            "event": event.pk,
+            "region": designation.region.code,
+            "programme": designation.programme.code,
+            "changes": changes,
+            "reason": reason,
+        },
+        by=by,
+    )
 
 
 def get_or_create_batch(
@@ -77,8 +97,8 @@ def name_designation(
             status=DesignationStatus.ACTIVE,
             status_changed_at=timezone.now(),
         )
-        DesignationEvent.objects.create(
-            designation=designation,
+        _record(
+            designation,
             by=by,
             action="named",
             changes={
@@ -92,11 +112,19 @@ def name_designation(
     return designation
 
 
+def _locked(designation: Designation) -> Designation:
+    return (
+        Designation.objects.select_related("region", "programme")
+        .select_for_update(of=("self",))
+        .get(pk=designation.pk)
+    )
+
+
 def change_designation_status(designation: Designation, *, to: str, by, reason: str) -> Designation:
     if not reason.strip():
         raise ValidationError(_("A reason is required."))
     with transaction.atomic():
-        designation = Designation.objects.select_for_update().get(pk=designation.pk)
+        designation = _locked(designation)
         if (designation.status, to) not in STATUS_TRANSITIONS:
             raise ValidationError(
                 _("A designation that is %(status)s cannot become %(to)s.")
@@ -106,13 +134,7 @@ def change_designation_status(designation: Designation, *, to: str, by, reason: 
         designation.status = to
         designation.status_changed_at = timezone.now()
         designation.save(update_fields=["status", "status_changed_at"])
-        DesignationEvent.objects.create(
-            designation=designation,
-            by=by,
-            action="status",
-            changes={"status": [old, to]},
-            reason=reason,
-        )
+        _record(designation, by=by, action="status", changes={"status": [old, to]}, reason=reason)
         bump_showcase_version()
     return designation
 
@@ -123,18 +145,12 @@ def set_designation_stars(
     if stars not in (None, 0, 3, 4, 5):
         raise ValidationError(_("Stars are 5, 4, 3 or 0 (revoked)."))
     with transaction.atomic():
-        designation = Designation.objects.select_for_update().get(pk=designation.pk)
+        designation = _locked(designation)
         if designation.stars == stars:
             return designation
         old = designation.stars
         designation.stars = stars
         designation.save(update_fields=["stars"])
-        DesignationEvent.objects.create(
-            designation=designation,
-            by=by,
-            action="stars",
-            changes={"stars": [old, stars]},
-            reason=reason,
-        )
+        _record(designation, by=by, action="stars", changes={"stars": [old, stars]}, reason=reason)
         bump_showcase_version()
     return designation

@@ -2,19 +2,63 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from ecozone.accounts import permissions
+from ecozone.core.models import LedgerEntry
 from ecozone.designations.models import Designation
 from ecozone.indicators.rules import describe_target, fmt
 from ecozone.ratings import engine
 from ecozone.ratings.inputs import zone_inputs
-from ecozone.ratings.models import Reexamination, Scheme
-from ecozone.ratings.states import CampaignStatus, SchemeStatus
+from ecozone.ratings.models import Campaign, Reexamination, Scheme
+from ecozone.ratings.states import HISTORY_LABELS, CampaignStatus, SchemeStatus
 from ecozone.reporting.models import AnnualReport
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: datetime.datetime
+    by_name: str
+    kind: str
+    label: str
+    detail: str
+
+
+def _history_detail(payload: dict) -> str:
+    parts = [
+        payload.get("region"),
+        payload.get("expert_name"),
+        payload.get("title"),
+        payload.get("code"),
+        " ".join(f"{k} {v}" for k, v in (payload.get("scores") or {}).items()),
+        payload.get("reason"),
+        payload.get("outcome"),
+    ]
+    if "results" in payload:
+        parts.append(_("%(n)d zones") % {"n": len(payload["results"])})
+    return " · ".join(str(part) for part in parts if part)
+
+
+def campaign_history(campaign: Campaign, *, limit: int = 100) -> list[HistoryRow]:
+    """The campaign's decisions, newest first, from the ledger (one query)."""
+    entries = LedgerEntry.objects.filter(
+        object_type=Campaign._meta.label_lower, object_id=str(campaign.pk)
+    ).order_by("-pk")[:limit]
+    return [
+        HistoryRow(
+            at=entry.at,
+            by_name=entry.by_name,
+            kind=entry.kind,
+            label=str(HISTORY_LABELS.get(entry.kind, entry.kind)),
+            detail=_history_detail(entry.payload),
+        )
+        for entry in entries
+    ]
 
 
 def can_view_result(user, zone: Reexamination) -> bool:

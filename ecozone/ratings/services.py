@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ecozone.accounts.models import Role
+from ecozone.core import ledger
 from ecozone.core.batch import collector_paused
 from ecozone.core.flags import set_flag
 from ecozone.core.uploads import check_upload
@@ -44,12 +45,23 @@ from ecozone.ratings.states import (
     RecordKind,
     SchemeStatus,
 )
-from ecozone.reporting import conflicts
-from ecozone.reporting.models import ReportingYear
+from ecozone.reporting import checkpoints, conflicts
+from ecozone.reporting.models import Checkpoint, ReportingYear
 
 
 def settings_of(scheme: Scheme) -> engine.SchemeSettings:
     return engine.SchemeSettings.from_dict(scheme.settings)
+
+
+def _record(campaign: Campaign, /, *, kind: str, by, **facts) -> None:
+    """The re-examination's history: one ledger entry about the campaign per decision, in the
+    caller's transaction (the campaign page reads them back by campaign). `facts` are plain
+    JSON: ids, region codes, states, scores as text."""
+    ledger.append(kind=f"ratings.{kind}", obj=campaign, payload=facts, by=by)
+
+
+def _zone_facts(zone: Reexamination) -> dict:
+    return {"zone": zone.pk, "region": zone.designation.region.code}
 
 
 def publish_scheme(scheme: Scheme, *, by) -> Scheme:
@@ -62,6 +74,12 @@ def publish_scheme(scheme: Scheme, *, by) -> Scheme:
         settings_of(scheme)  # refuses a malformed scheme
         scheme.status, scheme.published_at = SchemeStatus.PUBLISHED, timezone.now()
         scheme.save()
+        ledger.append(
+            kind="ratings.scheme.published",
+            obj=scheme,
+            payload={"scheme": scheme.code, "from": SchemeStatus.DRAFT, "to": scheme.status},
+            by=by,
+        )
     return scheme
 
 
@@ -108,6 +126,17 @@ def create_campaign(*, year: int, title: str, scheme: Scheme, by, designations) 
             )
             for d in designations
         )
+        _record(
+            campaign,
+            kind="campaign.created",
+            by=by,
+            campaign=campaign.pk,
+            year=year,
+            title=title,
+            scheme=scheme.code,
+            to=campaign.status,
+            regions=[d.region.code for d in designations],
+        )
     return campaign
 
 
@@ -131,9 +160,19 @@ def assign_expert(zone: Reexamination, *, expert, by) -> ExpertAssignment:
     reason = conflict_of_interest(expert, zone)
     if reason:
         raise ValidationError(_("Conflict of interest: %(reason)s.") % {"reason": reason})
-    assignment, created = ExpertAssignment.objects.get_or_create(zone=zone, expert=expert)
-    if not created:
-        raise ValidationError(_("%(name)s is already assigned.") % {"name": expert})
+    with transaction.atomic():
+        assignment, created = ExpertAssignment.objects.get_or_create(zone=zone, expert=expert)
+        if not created:
+            raise ValidationError(_("%(name)s is already assigned.") % {"name": expert})
+        _record(
+            zone.campaign,
+            kind="expert.assigned",
+            by=by,
+            **_zone_facts(zone),
+            assignment=assignment.pk,
+            expert=expert.pk,
+            expert_name=str(expert),
+        )
     return assignment
 
 
@@ -178,6 +217,18 @@ def save_work_scores(
         if submit:
             assignment.submitted_at = timezone.now()
         assignment.save()
+        if submit:
+            zone = assignment.zone
+            _record(
+                zone.campaign,
+                kind="scores.submitted",
+                by=by,
+                **_zone_facts(zone),
+                assignment=assignment.pk,
+                expert=assignment.expert_id,
+                scores=clean,
+                comment=comment,
+            )
     return assignment
 
 
@@ -197,7 +248,17 @@ def submit_feature(
     if evidence is not None:
         name, _type = check_upload(evidence)
         item.evidence.save(name, evidence, save=False)
-    item.save()
+    with transaction.atomic():
+        item.save()
+        _record(
+            zone.campaign,
+            kind="feature.submitted",
+            by=by,
+            **_zone_facts(zone),
+            item=item.pk,
+            title=title,
+            points=str(points),
+        )
     return item
 
 
@@ -205,9 +266,22 @@ def decide_feature(item: FeatureItem, *, by, approve: bool, reason: str) -> Feat
     _require_preparing(item.zone.campaign)
     if not approve and not reason.strip():
         raise ValidationError(_("A rejection needs a reason."))
+    old = item.status
     item.status = ItemStatus.APPROVED if approve else ItemStatus.REJECTED
     item.decision_reason, item.decided_by = reason, by
-    item.save()
+    with transaction.atomic():
+        item.save()
+        _record(
+            item.zone.campaign,
+            kind="feature.approved" if approve else "feature.rejected",
+            by=by,
+            **_zone_facts(item.zone),
+            item=item.pk,
+            title=item.title,
+            points=str(item.points),
+            reason=reason,
+            **{"from": old, "to": item.status},
+        )
     return item
 
 
@@ -225,7 +299,18 @@ def record_item(
     if evidence is not None:
         name, _type = check_upload(evidence)
         item.evidence.save(name, evidence, save=False)
-    item.save()
+    with transaction.atomic():
+        item.save()
+        _record(
+            zone.campaign,
+            kind="item.recorded",
+            by=by,
+            **_zone_facts(zone),
+            item=item.pk,
+            item_kind=kind,
+            code=code,
+            note=note,
+        )
     return item
 
 
@@ -272,7 +357,7 @@ def _compute_zones(zones: list[Reexamination], *, job: ComputationJob | None) ->
         if job is not None:
             _step_delay()
     if not campaign.zones.filter(computed_at__isnull=True).exists():
-        transition_campaign(campaign, action="computed")
+        transition_campaign(campaign, action="computed", by=job.created_by if job else None)
     return done
 
 
@@ -300,16 +385,27 @@ def _save_results(zones: list[Reexamination]) -> None:
         cursor.executemany(sql, rows)
 
 
-def transition_campaign(campaign: Campaign, *, action: str) -> Campaign:
+def transition_campaign(
+    campaign: Campaign, *, action: str, by=None, facts: dict | None = None
+) -> Campaign:
+    """The one function that changes a campaign's state; `facts` go into its ledger entry."""
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         target = CAMPAIGN_TRANSITIONS.get((campaign.status, action))
         if target is None:
             raise ValidationError(_("The campaign cannot do that now."))
-        campaign.status = target
+        old, campaign.status = campaign.status, target
         if action == "publish":
             campaign.published_at = timezone.now()
         campaign.save()
+        _record(
+            campaign,
+            kind="campaign.published" if action == "publish" else "campaign.computed",
+            by=by,
+            campaign=campaign.pk,
+            **{"from": old, "to": target},
+            **(facts or {}),
+        )
     return campaign
 
 
@@ -501,8 +597,12 @@ def publish_campaign(campaign: Campaign, *, by) -> Campaign:
         problem = computation_problem(locked)
         if problem:
             raise ValidationError(problem)
-        campaign = transition_campaign(locked, action="publish")
-        zones = list(campaign.zones.select_related("designation", "designation__region"))
+        zones = list(locked.zones.select_related("designation", "designation__region"))
+        results = {
+            zone.designation.region.code: {"total": str(zone.total), "stars": zone.stars}
+            for zone in zones
+        }
+        campaign = transition_campaign(locked, action="publish", by=by, facts={"results": results})
         previous = _previous_results(campaign, [z.designation_id for z in zones])
         for zone in zones:
             designation = zone.designation
@@ -513,12 +613,13 @@ def publish_campaign(campaign: Campaign, *, by) -> Campaign:
             set_designation_stars(designation, stars=zone.stars, by=by, reason=reason)
             if zone.stars != 0:
                 continue
-            ConsequenceCase.objects.create(
+            interview = ConsequenceCase.objects.create(
                 designation=designation,
                 zone=zone,
                 kind=CaseKind.INTERVIEW,
                 due_on=timezone.localdate() + datetime.timedelta(days=settings.interview_due_days),
             )
+            _record_case(interview, kind="case.opened", by=by, campaign=campaign, zone=zone)
             if designation.status == DesignationStatus.ACTIVE:
                 change_designation_status(
                     designation,
@@ -527,10 +628,30 @@ def publish_campaign(campaign: Campaign, *, by) -> Campaign:
                     reason=_("rating revoked in %(title)s") % {"title": campaign.title},
                 )
             if previous.get(designation.pk) == 0:
-                ConsequenceCase.objects.create(
+                delisting = ConsequenceCase.objects.create(
                     designation=designation, zone=zone, kind=CaseKind.DELISTING
                 )
+                _record_case(delisting, kind="case.opened", by=by, campaign=campaign, zone=zone)
+        # Signed in the same transaction, covering what publishing wrote (decision 0012).
+        checkpoints.make_checkpoint(Checkpoint.Reason.PUBLISHED, subject=campaign.title)
     return campaign
+
+
+def _record_case(
+    case: ConsequenceCase, *, kind: str, by, campaign=None, zone=None, old: str = ""
+) -> None:
+    zone = zone or case.zone
+    _record(
+        campaign or zone.campaign,
+        kind=kind,
+        by=by,
+        **_zone_facts(zone),
+        case=case.pk,
+        case_kind=case.kind,
+        due_on=case.due_on.isoformat() if case.due_on else None,
+        outcome=case.outcome,
+        **{"from": old, "to": case.status},
+    )
 
 
 def _previous_results(campaign: Campaign, designation_ids) -> dict[int, int | None]:
@@ -569,7 +690,9 @@ def close_interview(case: ConsequenceCase, *, by, outcome: str) -> ConsequenceCa
         timezone.now(),
         by,
     )
-    case.save()
+    with transaction.atomic():
+        case.save()
+        _record_case(case, kind="case.closed", by=by, old=CaseStatus.OPEN)
     return case
 
 
@@ -589,4 +712,10 @@ def decide_delisting(case: ConsequenceCase, *, by, confirm: bool, outcome: str) 
                 case.designation, to=DesignationStatus.DELISTED, by=by, reason=outcome
             )
         case.save()
+        _record_case(
+            case,
+            kind="case.confirmed" if confirm else "case.dismissed",
+            by=by,
+            old=CaseStatus.OPEN,
+        )
     return case

@@ -49,3 +49,21 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("running")
     DONE = "done", _("done")
     FAILED = "failed", _("failed")
+
+
+# Ledger kinds of a campaign's history (services._record) → what the campaign page shows.
+HISTORY_LABELS = {
+    "ratings.campaign.created": _("campaign created"),
+    "ratings.campaign.computed": _("results computed"),
+    "ratings.campaign.published": _("results published"),
+    "ratings.expert.assigned": _("expert assigned"),
+    "ratings.scores.submitted": _("expert scores submitted"),
+    "ratings.feature.submitted": _("feature item submitted"),
+    "ratings.feature.approved": _("feature item approved"),
+    "ratings.feature.rejected": _("feature item rejected"),
+    "ratings.item.recorded": _("veto or bar item recorded"),
+    "ratings.case.opened": _("consequence case opened"),
+    "ratings.case.closed": _("interview case closed"),
+    "ratings.case.confirmed": _("delisting confirmed"),
+    "ratings.case.dismissed": _("delisting dismissed"),
+}

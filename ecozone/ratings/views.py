@@ -111,6 +111,12 @@ def campaign_detail(request, pk: int):
             "job": campaign.jobs.first(),
             "counts": _star_counts(campaign),
             "stars": stars,
+            # the decisions of every zone: for the province only
+            "history": (
+                queries.campaign_history(campaign)
+                if permissions.is_province_admin(request.user)
+                else []
+            ),
         },
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -28,6 +30,14 @@ def _require_open(report: AnnualReport, value: ReportValue) -> None:
         raise ValidationError(_("This indicator was not returned and stays locked."))
 
 
+def _sha256(upload) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
 def add_evidence(report: AnnualReport, *, indicator_code: str, upload, by) -> Evidence:
     if not permissions.can_edit_values(by, report):
         raise PermissionDenied
@@ -46,6 +56,7 @@ def add_evidence(report: AnnualReport, *, indicator_code: str, upload, by) -> Ev
             original_name=name,
             size=upload.size,
             content_type=content_type,
+            sha256=_sha256(upload),
             uploaded_by=by,
         )
         evidence.file.save(name, upload, save=False)

@@ -1,3 +1,4 @@
+import json
 import re
 
 from django import forms
@@ -174,3 +175,16 @@ class UnlockRequestForm(StyledFormMixin, forms.Form):
 
 class DecisionForm(StyledFormMixin, forms.Form):
     comment = forms.CharField(label=_("comment"), required=False, max_length=300)
+
+
+class ReceiptUploadForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("receipt (.json)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is too large for a receipt."))
+        try:
+            return json.loads(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise forms.ValidationError(_("The file is not a receipt in JSON.")) from None

@@ -178,6 +178,8 @@ class Evidence(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
     content_type = models.CharField(max_length=100)
+    # The content's digest at upload: `verify_audit` hashes the file again and compares.
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -240,3 +242,54 @@ class ReportingYearChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.window} · {self.action}"
+
+
+class Checkpoint(models.Model):
+    """A signed statement of the length and head hash of the value chain and of the ledger at one
+    moment (reporting.checkpoints). The signature covers neither `reason` nor `subject`."""
+
+    class Reason(models.TextChoices):
+        ACCEPTED = "report_accepted", _("report accepted")
+        PUBLISHED = "campaign_published", _("campaign published")
+        DAILY = "daily", _("daily")
+        MANUAL = "manual", _("made by hand")
+
+    values_length = models.PositiveBigIntegerField(_("value changes"))
+    values_head = models.CharField(_("value chain head"), max_length=64)
+    ledger_length = models.PositiveBigIntegerField(_("ledger entries"))
+    ledger_head = models.CharField(_("ledger head"), max_length=64)
+    signed_at = models.DateTimeField(_("signed at"))
+    key_id = models.CharField(_("key id"), max_length=16)
+    signature = models.CharField(max_length=100)  # base64 of the 64 raw bytes
+    reason = models.CharField(_("occasion"), max_length=30, choices=Reason.choices)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("checkpoint")
+        verbose_name_plural = _("checkpoints")
+
+    def __str__(self) -> str:
+        return f"{self.values_length}/{self.ledger_length} · {self.signed_at:%Y-%m-%d %H:%M}"
+
+
+class Receipt(models.Model):
+    """A signed receipt of a report at submission or acceptance (reporting.receipts); `document`
+    is exactly what the filer downloads."""
+
+    class Moment(models.TextChoices):
+        SUBMITTED = "submitted", _("at submission")
+        ACCEPTED = "accepted", _("at acceptance")
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.PROTECT, related_name="receipts")
+    moment = models.CharField(_("moment"), max_length=20, choices=Moment.choices)
+    issued_at = models.DateTimeField(_("issued at"))
+    document = models.JSONField(_("receipt"))
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.moment} · {self.issued_at:%Y-%m-%d %H:%M}"

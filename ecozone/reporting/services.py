@@ -22,10 +22,11 @@ from ecozone.core.text import text_problem
 from ecozone.indicators.queries import carried_codes
 from ecozone.indicators.rules import Reported
 from ecozone.indicators.states import EditionStatus
-from ecozone.reporting import audit, permissions
+from ecozone.reporting import audit, checkpoints, permissions, receipts
 from ecozone.reporting.checks import compute_flags, flag_label, is_complete, parse_input, plain
 from ecozone.reporting.models import (
     AnnualReport,
+    Checkpoint,
     ReportEvent,
     ReportingYear,
     ReportingYearChange,
@@ -513,6 +514,11 @@ def _transition(
             comment=comment,
             indicators=codes or [],
         )
+        # Signed in the same transaction: a missing signing key refuses the step (decision 0012).
+        if target in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED):
+            receipts.issue_receipt(report, moment=target)
+        if target == ReportStatus.ACCEPTED:
+            checkpoints.make_checkpoint(Checkpoint.Reason.ACCEPTED, subject=str(report))
     return report
 
 

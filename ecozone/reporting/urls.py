@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from ecozone.reporting import views
+from ecozone.reporting import receipt_views, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -31,4 +31,7 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
     path("values/<int:pk>/history/", views.value_history, name="history"),
+    path("receipts/<int:pk>.json", receipt_views.receipt_json, name="receipt_json"),
+    path("receipts/<int:pk>.pdf", receipt_views.receipt_pdf, name="receipt_pdf"),
+    path("receipts/verify/", receipt_views.verify_receipt, name="receipt_verify"),
 ]

@@ -262,6 +262,7 @@ def _render_report(request, report, *, result=None, conflict=None, status=200):
         "conflict": conflict,
         "problems": services.submission_problems(report) if Action.SUBMIT in actions else [],
         "events": report.events.select_related("by")[:50],
+        "receipts": report.receipts.all(),
         "unlock_form": UnlockRequestForm(codes=codes)
         if permissions.can_request_unlock(request.user, report)
         else None,

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecozone.core import ledger
 from ecozone.core.flags import bump_showcase_version
 from ecozone.core.uploads import check_upload
 from ecozone.taskbooks import metrics, permissions, scoring
@@ -47,7 +48,8 @@ SCORABLE = (BookStatus.ISSUED, BookStatus.ACKNOWLEDGED)
 
 
 def _event(book, *, by, action, comment="", changes=None, old=None) -> None:
-    BookEvent.objects.create(
+    """The book's history row and its ledger entry, in the caller's transaction."""
+    event = BookEvent.objects.create(
         book=book,
         by=by if getattr(by, "pk", None) else None,
         action=action,
@@ -55,6 +57,18 @@ def _event(book, *, by, action, comment="", changes=None, old=None) -> None:
         to_status=book.status,
         comment=comment,
         changes=changes or {},
+    )
+    ledger.append(
+        kind=f"taskbooks.book.{action}",
+        obj=book,
+        payload={
+            "event": event.pk,
+            "from": event.from_status,
+            "to": event.to_status,
+            "comment": comment,
+            "changes": event.changes,
+        },
+        by=by,
     )
 
 

@@ -136,6 +136,19 @@ PRODUCTION_ENV = {
 
 
 def check_deploy(tmp_path, **env) -> subprocess.CompletedProcess:
+    key = tmp_path / "signing-key.pem"
+    if not key.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        key.write_bytes(
+            Ed25519PrivateKey.generate().private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+    env.setdefault("ECOZONE_SIGNING_KEY", str(key))
     clean = {
         "PATH": os.environ.get("PATH", ""),
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -159,6 +172,12 @@ def test_check_deploy_is_clean_under_the_documented_production_environment(tmp_p
     result = check_deploy(tmp_path, **PRODUCTION_ENV)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == "System check identified no issues (0 silenced).\n"
+
+
+def test_check_deploy_warns_when_the_signing_key_is_missing(tmp_path):
+    result = check_deploy(tmp_path, **PRODUCTION_ENV, ECOZONE_SIGNING_KEY=str(tmp_path / "none"))
+    assert result.returncode == 1
+    assert "ecozone.W001" in result.stderr
 
 
 def test_check_deploy_warns_when_https_is_switched_off(tmp_path):

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.utils import translation
 from openpyxl import load_workbook
 
 from ecozone.core.tabular import ImportRejected
@@ -16,6 +17,7 @@ from ecozone.reporting.department import DepartmentRow, supply_department_values
 from ecozone.reporting.excel import import_values, template_for
 from ecozone.reporting.models import ReportValue, ValueChange
 from ecozone.reporting.tests.conftest import fill
+from tests.tamper import tampering
 
 pytestmark = pytest.mark.django_db
 
@@ -25,21 +27,30 @@ def test_the_chain_detects_a_row_edited_behind_the_applications_back(anji, users
     assert verify_chain().broken_at is None
     assert verify_chain().checked == 41
     victim = ValueChange.objects.filter(indicator_code="N19-05").get()
-    with connection.cursor() as cursor:
+    with tampering(), connection.cursor() as cursor:
         cursor.execute(
             "UPDATE reporting_valuechange SET changes = %s WHERE id = %s",
             ['{"number": [null, "99"]}', victim.pk],
         )
     report = verify_chain()
     assert (report.broken_at, report.problem) == (victim.pk, "content does not match its hash")
-    with pytest.raises(CommandError, match=f"audit chain BROKEN at row id {victim.pk}"):
-        call_command("verify_audit")
+    out = io.StringIO()
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="verification FAILED: 2 problems"),
+    ):
+        call_command("verify_audit", stdout=out)
+    # the rewritten row, and the live value that its rewritten history no longer explains
+    assert [line for line in out.getvalue().splitlines() if line.startswith("  - ")] == [
+        f"  - value chain broken at row {victim.pk}: its content does not match its hash",
+        "  - 安吉县 (330523) 2024 · N19-05 · number: live 100, history 99",
+    ]
 
 
 def test_the_chain_detects_a_deleted_row(anji, users):
     fill(anji, users["county"])
     rows = list(ValueChange.objects.order_by("pk"))
-    with connection.cursor() as cursor:
+    with tampering(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM reporting_valuechange WHERE id = %s", [rows[3].pk])
     report = verify_chain()
     assert (report.broken_at, report.problem) == (
@@ -50,8 +61,16 @@ def test_the_chain_detects_a_deleted_row(anji, users):
 
 def test_verify_audit_reports_an_intact_chain(anji, users, capsys):
     fill(anji, users["county"])
-    call_command("verify_audit")
-    assert capsys.readouterr().out == "audit chain intact: 41 rows verified\n"
+    with translation.override("en"):
+        call_command("verify_audit")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:4] + lines[-1:] == [
+        "value chain: 41 rows verified, no problem",
+        "ledger: 0 entries verified, no problem",
+        "live values: 41 values reconciled with their history, no problem",
+        "evidence files: 0 files hashed again, no problem",
+        "verification passed: no problem found",
+    ]
 
 
 def workbook_bytes(workbook) -> bytes:
