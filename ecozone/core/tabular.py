@@ -45,6 +45,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font, PatternFill
 
 from ecozone.core.text import printable, text_problem
@@ -388,16 +389,24 @@ def build_workbook(
             cell.font = bold
             cell.fill = fill
         for row in rows:
-            worksheet.append([_exportable(value) for value in row])
-            for cell in worksheet[worksheet.max_row]:
-                # Text such as "=100" is data, never a formula (also guards against injection).
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"
+            worksheet.append([_data_cell(worksheet, value) for value in row])
         for index, title in enumerate(header, start=1):
             letter = worksheet.cell(row=1, column=index).column_letter
             worksheet.column_dimensions[letter].width = max(10, min(40, len(str(title)) * 2 + 4))
         worksheet.freeze_panes = "A2"
     return workbook
+
+
+def _data_cell(worksheet, value: Any) -> Any:
+    """A value to append: text such as "=100" is data, never a formula (also guards against
+    injection), so it goes in as a string cell. Built before appending: looking the row up
+    afterwards (`worksheet.max_row`) walks every cell and made long exports quadratic."""
+    value = _exportable(value)
+    if isinstance(value, str) and value.startswith("="):
+        cell = Cell(worksheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def workbook_response(workbook: Workbook, filename: str) -> HttpResponse:
