@@ -11,3 +11,5 @@ MEDIA_ROOT = os.environ["ECOZONE_MEDIA_ROOT"]
 STORAGES["default"]["OPTIONS"] = {"location": MEDIA_ROOT}  # noqa: F405
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 RATINGS_JOB_BATCH = 1
+# A job lasts a few seconds, so that both servers' requests arrive while it is unfinished.
+RATINGS_JOB_STEP_DELAY = 1.0
