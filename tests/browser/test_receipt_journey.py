@@ -41,8 +41,10 @@ def test_a_county_keeps_its_receipt_and_checks_it_after_acceptance(page, anji_20
     page.click("text=填报安吉县 2024 年度数据")
     fill_every_row(page)
     page.click("text=保存草稿")
+    # the save reloads the page: submit only once it has (else the click is lost in the reload)
+    expect(page.locator("main")).to_contain_text("已保存", timeout=15_000)
     page.click("text=提交报告")
-    expect(page.get_by_test_id("report-status")).to_have_text("已提交")
+    expect(page.get_by_test_id("report-status")).to_have_text("已提交", timeout=15_000)
     report_url = page.url.split("#")[0]
     receipts = page.get_by_test_id("receipts")
     assert "提交回执" in receipts.inner_text()
