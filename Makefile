@@ -15,6 +15,7 @@ run: setup ## install, migrate, load reference + demo data, serve on $(HOST):$(P
 	@$(PY) manage.py demo_accounts
 	@$(PY) manage.py signing_key --create
 	@$(PY) manage.py checkpoint --schedule
+	@$(PY) manage.py verify_platform --schedule
 	@# the background worker (re-examination computing) runs beside the web server and stops with it
 	@$(PY) manage.py db_worker --interval 1 --no-reload --no-startup-delay > var/worker.log 2>&1 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \

@@ -219,6 +219,8 @@ ECOZONE_PUBLIC_FORM_LIMIT = int(os.environ.get("ECOZONE_PUBLIC_FORM_LIMIT", "5")
 ECOZONE_API_DOCS_PUBLIC = env_bool("ECOZONE_API_DOCS_PUBLIC", True)
 # /healthz: answer 503 when no background worker was seen within the age (seconds) below.
 ECOZONE_HEALTH_REQUIRE_WORKER = env_bool("ECOZONE_HEALTH_REQUIRE_WORKER")
+# A failed platform verification turns /healthz "degraded" (200); with this, 503.
+ECOZONE_HEALTH_REQUIRE_INTEGRITY = env_bool("ECOZONE_HEALTH_REQUIRE_INTEGRITY")
 ECOZONE_HEALTH_WORKER_MAX_AGE = int(os.environ.get("ECOZONE_HEALTH_WORKER_MAX_AGE", "300"))
 
 EMAIL_BACKEND = os.environ.get(

@@ -3,6 +3,7 @@ from django.urls import include, path
 from config.api import api
 from ecozone.applications import views as applications
 from ecozone.core.views import healthz
+from ecozone.ratings import integrity_views
 from ecozone.reporting import audit_views
 from ecozone.showcase import views as showcase
 
@@ -27,6 +28,8 @@ urlpatterns = [
     path("taskbooks/", include("ecozone.taskbooks.urls")),
     path("audit/", audit_views.checkpoint_list, name="audit"),
     path("audit/<int:pk>.json", audit_views.checkpoint_json, name="audit_checkpoint"),
+    path("audit/integrity/", integrity_views.integrity_page, name="audit_integrity"),
+    path("audit/integrity/run/", integrity_views.integrity_run, name="audit_integrity_run"),
     path("notices/", applications.notices, name="notices"),
     path("notices/<int:pk>/object/", applications.object_to, name="object"),
     path("api/v1/", api.urls),

@@ -1884,3 +1884,42 @@ ZH.update(
         "The platform cannot sign right now, so nothing was changed: its signing key is not configured (%(detail)s). Tell the system administrator.": "平台当前无法签名，因此未做任何更改：签名密钥未配置（%(detail)s）。请联系系统管理员。"
     }
 )
+
+# Platform integrity: the recorded verification runs, their page, to-do item and problems.
+ZH.update(
+    {
+        "published ratings": "已发布的评级",
+        "the run itself": "核验运行本身",
+        "its stored inputs give a different score card": "按其保存的输入计算出的评分卡不同",
+        "its total or stars differ from its score card": "其总分或星级与评分卡不符",
+        "the locked values or inputs changed since publication": "发布后锁定的数值或输入已改变",
+        "%(region)s (%(code)s) · %(campaign)s: %(problem)s": "%(region)s（%(code)s）· %(campaign)s：%(problem)s",
+        "the verification stopped: %(error)s": "核验中断：%(error)s",
+        "The verification is queued; this page shows its result once it has run.": "核验已排队；运行完成后本页显示其结果。",
+        "nightly": "每晚",
+        "after a publication": "发布之后",
+        "on request": "按需",
+        "started at": "开始时间",
+        "finished at": "结束时间",
+        "counts": "计数",
+        "problems": "问题",
+        "problems found": "发现的问题数",
+        "integrity run": "完整性核验",
+        "integrity runs": "完整性核验",
+        "The platform verification found problems": "平台完整性核验发现问题",
+        "run of %(when)s": "%(when)s 的核验",
+        "Platform integrity": "平台完整性",
+        "Run the verification now": "立即核验",
+        "Every night and after every publication of re-examination results the platform checks itself: the value chain and the ledger, every live value against its recorded history, every evidence file against its digest, the signed checkpoints, and every published rating recomputed from its inputs.": "每晚以及每次发布复核结果之后，平台都会自我核验：数值变更链和平台账本、每个现行数值与其变更记录、每个佐证材料与其摘要、签名检查点，以及按输入重新计算的每项已发布评级。",
+        "A verification started at %(when)s is running.": "%(when)s 开始的核验正在运行。",
+        "Last run": "最近一次核验",
+        ("%(n)s problem found", "%(n)s problems found"): "发现 %(n)s 个问题",
+        "check": "核验项",
+        "checked": "已核验",
+        "Problems named": "列出的问题",
+        "The first %(shown)s of %(total)s are named; <code>manage.py verify_audit</code> and <code>manage.py verify_ratings</code> name more of each check's.": "列出了 %(total)s 个问题中的前 %(shown)s 个；<code>manage.py verify_audit</code> 和 <code>manage.py verify_ratings</code> 可按核验项列出更多。",
+        "The verification has not run yet.": "尚未进行核验。",
+        "Earlier runs": "此前的核验",
+        "No earlier run.": "此前没有核验。",
+    }
+)

@@ -1,4 +1,5 @@
-"""What /healthz checks: the database takes a write, and background jobs are being served."""
+"""What /healthz checks: the database takes a write, background jobs are being served, and the
+last platform verification passed."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from ecozone.core.models import SiteFlag
 # The background worker writes the time it was last alive here (ISO 8601): record_worker_seen().
 WORKER_SEEN_AT = "worker_seen_at"
 _PROBE = "healthz-probe"
+# The outcome of the last platform verification, "ok" or "failing", written by whoever runs it
+# (ratings.integrity) in the same transaction as its record: record_integrity().
+INTEGRITY = "integrity"
 
 
 def record_worker_seen(now: datetime.datetime | None = None) -> None:
@@ -56,3 +60,13 @@ def worker_state() -> tuple[str, datetime.datetime | None, int]:
     if seen is not None and now - seen <= max_age:
         return "ok", seen, late
     return ("stale" if late else "idle"), seen, late
+
+
+def record_integrity(*, ok: bool) -> None:
+    SiteFlag.objects.update_or_create(name=INTEGRITY, defaults={"value": "ok" if ok else "failing"})
+
+
+def integrity_state() -> str:
+    """ "ok" | "failing" as the last verification found, "unknown" when none has finished."""
+    value = SiteFlag.objects.filter(name=INTEGRITY).values_list("value", flat=True).first()
+    return value if value in ("ok", "failing") else "unknown"

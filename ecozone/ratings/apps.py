@@ -8,6 +8,7 @@ class RatingsConfig(AppConfig):
 
     def ready(self):
         from ecozone.accounts.todo import register
-        from ecozone.ratings.todo import ratings_todo
+        from ecozone.ratings.todo import integrity_todo, ratings_todo
 
         register(ratings_todo)
+        register(integrity_todo)

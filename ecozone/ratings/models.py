@@ -213,3 +213,32 @@ class ComputationJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class IntegrityRun(models.Model):
+    """One run of the full platform verification (`ratings.integrity.run_integrity`): both
+    chains, live values against their history, evidence files, signed checkpoints and the
+    published ratings. Nightly, after every publication and on request (decision 0013)."""
+
+    class Trigger(models.TextChoices):
+        NIGHTLY = "nightly", _("nightly")
+        PUBLISHED = "published", _("after a publication")
+        MANUAL = "manual", _("on request")
+
+    trigger = models.CharField(_("occasion"), max_length=10, choices=Trigger.choices)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    ok = models.BooleanField(_("passed"), null=True)  # None while running
+    # {check name: {"checked": n or null, "problems": n}}
+    counts = models.JSONField(_("counts"), default=dict)
+    # The first problems named: [{"check": name, "text": ...}]
+    problems = models.JSONField(_("problems"), default=list)
+    total_problems = models.PositiveIntegerField(_("problems found"), default=0)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("integrity run")
+        verbose_name_plural = _("integrity runs")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} · {self.ok}"

@@ -24,12 +24,14 @@ from ecozone.designations.services import change_designation_status, set_designa
 from ecozone.designations.states import DesignationStatus
 from ecozone.ratings import engine
 from ecozone.ratings.inputs import period_for, zone_inputs
+from ecozone.ratings.integrity import enqueue_integrity_run
 from ecozone.ratings.models import (
     Campaign,
     ComputationJob,
     ConsequenceCase,
     ExpertAssignment,
     FeatureItem,
+    IntegrityRun,
     RecordedItem,
     Reexamination,
     Scheme,
@@ -460,7 +462,8 @@ def job_batch_size() -> int:
 
 
 def _step_delay() -> None:
-    # Only the crash-recovery test sets it, to kill a worker in the middle of a job.
+    # Tests only: the crash-recovery test kills a worker mid-job; the two-server test keeps a
+    # job unfinished while both servers are asked to compute.
     delay = float(getattr(django_settings, "RATINGS_JOB_STEP_DELAY", 0))
     if delay:
         time.sleep(delay)
@@ -634,6 +637,10 @@ def publish_campaign(campaign: Campaign, *, by) -> Campaign:
                 _record_case(delisting, kind="case.opened", by=by, campaign=campaign, zone=zone)
         # Signed in the same transaction, covering what publishing wrote (decision 0012).
         checkpoints.make_checkpoint(Checkpoint.Reason.PUBLISHED, subject=campaign.title)
+        # Once committed, the whole platform is verified again (ratings.integrity).
+        transaction.on_commit(
+            partial(enqueue_integrity_run, trigger=IntegrityRun.Trigger.PUBLISHED)
+        )
     return campaign
 
 

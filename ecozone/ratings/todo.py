@@ -1,8 +1,10 @@
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecozone.accounts import permissions
 from ecozone.accounts.todo import TodoItem
+from ecozone.ratings import integrity
 from ecozone.ratings.models import ConsequenceCase, ExpertAssignment, FeatureItem
 from ecozone.ratings.states import CampaignStatus, CaseStatus, ItemStatus
 
@@ -46,3 +48,21 @@ def ratings_todo(user) -> list[TodoItem]:
                 )
             )
     return items
+
+
+def integrity_todo(user) -> list[TodoItem]:
+    """For the province: the last platform verification found problems."""
+    if not permissions.is_province_admin(user):
+        return []
+    run = integrity.last_finished()
+    if run is None or run.ok is not False:
+        return []
+    when = f"{timezone.localtime(run.started_at):%Y-%m-%d %H:%M}"
+    return [
+        TodoItem(
+            title=_("The platform verification found problems"),
+            url=reverse("audit_integrity"),
+            detail=_("run of %(when)s") % {"when": when},
+            count=run.total_problems,
+        )
+    ]

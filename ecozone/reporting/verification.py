@@ -205,35 +205,39 @@ def _recorded(name: str, value):
     return value if number is None else number
 
 
+def _where(value_id: int) -> dict:
+    """The region, year and indicator of a value, read only for a value that differs."""
+    region, code, year, indicator = ReportValue.objects.values_list(
+        "report__region__name", "report__region__code", "report__year", "indicator__code"
+    ).get(pk=value_id)
+    return {"region": region, "code": code, "year": year, "indicator": indicator}
+
+
 def reconcile_values(*, limit: int = 20) -> Check:
     """Compare every live value with the replay of its history; name the fields that differ."""
     replayed = replayed_values()
     check = Check("values", checked=0)
-    rows = ReportValue.objects.order_by("pk").values_list(
-        "pk",
-        "report__region__name",
-        "report__region__code",
-        "report__year",
-        "indicator__code",
-        *FIELDS,
-    )
-    for pk, region, code, year, indicator, *live in rows.iterator(chunk_size=5000):
+    # Only the compared fields: where a value belongs is read for the few that differ.
+    rows = ReportValue.objects.order_by("pk").values_list("pk", *FIELDS)
+    for pk, *live in rows.iterator(chunk_size=5000):
         check.checked += 1
         history = replayed.get(pk, {})
+        where = None
         for name, live_value in zip(FIELDS, live, strict=True):
             replayed_value = history.get(name)
             if _same(name, live_value, replayed_value):
                 continue
+            if len(check.problems) >= limit:
+                check.add("", limit=limit)  # counted, no longer named
+                continue
+            where = where or _where(pk)
             check.add(
                 _(
                     "%(region)s (%(code)s) %(year)d · %(indicator)s · %(field)s: "
                     "live %(live)s, history %(history)s"
                 )
                 % {
-                    "region": region,
-                    "code": code,
-                    "year": year,
-                    "indicator": indicator,
+                    **where,
                     "field": name,
                     "live": _shown(live_value),
                     "history": _shown(_recorded(name, replayed_value)),

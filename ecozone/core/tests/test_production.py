@@ -29,7 +29,7 @@ def test_healthz_answers_each_check_and_leaves_nothing_behind():
         200,
         {
             "status": "ok",
-            "checks": {"database": "ok", "worker": "idle"},
+            "checks": {"database": "ok", "worker": "idle", "integrity": "unknown"},
             "worker_seen_at": None,
             "jobs_waiting": 0,
         },
@@ -64,7 +64,7 @@ def test_healthz_is_503_when_the_database_refuses_writes(read_only_database):
     assert response.status_code == 503
     assert (response.json()["status"], response.json()["checks"]) == (
         "failing",
-        {"database": "failing", "worker": "idle"},
+        {"database": "failing", "worker": "idle", "integrity": "unknown"},
     )
 
 
