@@ -24,6 +24,9 @@ from ecozone.taskbooks.models import (
     TaskBook,
 )
 from ecozone.taskbooks.states import (
+    CITY_METRICS,
+    DEPARTMENT_METRICS,
+    EVENT_LABELS,
     TRANSITIONS,
     AdjustmentKind,
     BookKind,
@@ -132,8 +135,6 @@ def _check_task(data: dict, book: TaskBook) -> None:
     if data["method"] == Method.MEASURED:
         if not data.get("metric") or data.get("target_value") is None:
             raise ValidationError(_("A measured task needs a platform measure and a target value."))
-        from ecozone.taskbooks.states import CITY_METRICS, DEPARTMENT_METRICS
-
         allowed = CITY_METRICS if book.kind == BookKind.CITY else DEPARTMENT_METRICS
         if data["metric"] not in allowed:
             raise ValidationError(_("This measure does not apply to this kind of recipient."))
@@ -260,7 +261,7 @@ def transition(book: TaskBook, *, action: str, by) -> TaskBook:
         if found is None:
             raise ValidationError(
                 _("A task book that is “%(status)s” cannot be %(action)s.")
-                % {"status": book.get_status_display(), "action": _action_word(action)}
+                % {"status": book.get_status_display(), "action": action_word(action)}
             )
         target, who = found
         allowed = (
@@ -291,9 +292,8 @@ def transition(book: TaskBook, *, action: str, by) -> TaskBook:
     return book
 
 
-def _action_word(action: str) -> str:
-    from ecozone.taskbooks.states import EVENT_LABELS
-
+def action_word(action: str) -> str:
+    """The action's label, as the history shows it."""
     return str(EVENT_LABELS.get(action, action))
 
 

@@ -234,7 +234,7 @@ def book_transition(request, pk: int, action: str):
     attempt(
         request,
         lambda: services.transition(book, action=action, by=request.user),
-        _("Done: %(action)s.") % {"action": services._action_word(action)},
+        _("Done: %(action)s.") % {"action": services.action_word(action)},
     )
     return redirect("taskbooks:book", pk=book.pk)
 
