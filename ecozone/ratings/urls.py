@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from ecozone.ratings import views
+from ecozone.ratings.views import campaigns as views
 
 app_name = "ratings"
 urlpatterns = [

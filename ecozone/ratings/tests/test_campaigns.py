@@ -11,11 +11,11 @@ from django.core.management.base import CommandError
 from ecozone.accounts.models import Organisation, Role, User
 from ecozone.demo.services import load_reports, load_roster
 from ecozone.designations.models import Designation
-from ecozone.ratings import services
+from ecozone.ratings import engine, services
 from ecozone.ratings.models import Campaign, ConsequenceCase, Reexamination, Scheme
 
 pytestmark = pytest.mark.django_db
-EXAMPLE = json.loads((Path(services.__file__).parent / "simulator_example.json").read_text())
+EXAMPLE = json.loads((Path(engine.__file__).parent / "simulator_example.json").read_text())
 
 
 @pytest.fixture

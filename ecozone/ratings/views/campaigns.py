@@ -424,7 +424,7 @@ def early_warning(request):
 
 @login_required
 def simulator(request):
-    example = (Path(__file__).parent / "simulator_example.json").read_text(encoding="utf-8")
+    example = (Path(__file__).parents[1] / "simulator_example.json").read_text(encoding="utf-8")
     return render(request, "ratings/simulator.html", {"example": example})
 
 

@@ -1,0 +1,1 @@
+"""The re-examination pages, one module per topic (urls.py names each)."""
