@@ -94,6 +94,10 @@ class SchemeSettings:
     interview_due_days: int = 60
     reapply_bar_years: int = 3
     provisional_part_b_share: Decimal = Decimal("0.8")  # early warning before experts have scored
+    experts_required: int = 3  # submitted expert assessments a zone's Part B needs
+    withdraw_days: int = 30  # days after publication within which the province may withdraw
+    # Incentive measures per star class (SPEC §7.2): ((stars, (measure, …)), …), best class first.
+    incentives: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
     @property
     def part_b_max(self) -> Decimal:
@@ -175,6 +179,9 @@ class SchemeSettings:
                     ZERO,
                     ONE,
                 ),
+                experts_required=whole("experts_required", data.get("experts_required", 3), 1),
+                withdraw_days=whole("withdraw_days", data.get("withdraw_days", 30), 0),
+                incentives=_incentives(data, data["incentive_min_stars"]),
             )
         except KeyError as exc:
             raise SchemeError(str(exc.args[0]), _("the setting is missing")) from None
@@ -185,6 +192,30 @@ class SchemeSettings:
         if len({w.code for w in items}) != len(items):
             raise SchemeError("work_items", _("a sub-item code appears twice"))
         return settings
+
+
+# The seed of SPEC §7.2, for a scheme stored before incentives were listed in it: every class from
+# `incentive_min_stars` up is entitled to both measures.
+SEED_INCENTIVES = ("重点项目资金支持", "试点名额分配优先")
+
+
+def _incentives(data: dict, min_stars) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    raw = data.get("incentives")
+    if raw is None:
+        return tuple((stars, SEED_INCENTIVES) for stars in (5, 4, 3) if stars >= int(min_stars))
+    if not isinstance(raw, dict):
+        raise SchemeError("incentives", _("a list of measures for each star class is required"))
+    result = []
+    for key, measures in raw.items():
+        if str(key) not in ("5", "4", "3"):
+            raise SchemeError(f"incentives.{key}", _("star classes are 5, 4 and 3"))
+        if not isinstance(measures, list) or not all(
+            isinstance(m, str) and m.strip() for m in measures
+        ):
+            raise SchemeError(f"incentives.{key}", _("each measure is a non-empty text"))
+        if measures:
+            result.append((int(key), tuple(m.strip() for m in measures)))
+    return tuple(sorted(result, reverse=True))
 
 
 class IndicatorDef(NamedTuple):

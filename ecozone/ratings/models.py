@@ -1,11 +1,16 @@
 from django.conf import settings
+
+AUTH_USER_MODEL = settings.AUTH_USER_MODEL
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecozone.ratings.states import (
     CampaignStatus,
     CaseKind,
     CaseStatus,
+    CityReview,
+    EntitlementStatus,
     ItemStatus,
     JobStatus,
     RecordKind,
@@ -23,6 +28,21 @@ class Scheme(models.Model):
     )
     settings = models.JSONField(_("settings"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # The version this one was copied from (its diff is shown against it).
+    base = models.ForeignKey(
+        "self",
+        verbose_name=_("based on"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="versions",
+    )
+    note = models.TextField(_("what changed and why"), blank=True)
+    # (`settings` in this class body is the field above, not django.conf.settings)
+    created_by = models.ForeignKey(
+        AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         ordering = ["code"]
@@ -47,6 +67,11 @@ class Campaign(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdraw_reason = models.TextField(_("reason for withdrawal"), blank=True)
 
     class Meta:
         ordering = ["-year", "-pk"]
@@ -70,6 +95,18 @@ class Reexamination(models.Model):
     card = models.JSONField(_("score card"), default=dict, blank=True)
     inputs = models.JSONField(_("inputs"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    # Why the stored result is incomplete (no star class) when it was computed: years not accepted
+    # and locked, expert scores missing, feature items undecided. Empty when complete.
+    missing = models.JSONField(_("missing inputs"), default=list, blank=True)
+    # Excluded by the province with a reason: no result, no consequence.
+    excluded_reason = models.TextField(_("reason for exclusion"), blank=True)
+    excluded_at = models.DateTimeField(_("excluded at"), null=True, blank=True)
+    excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What publishing changed on the designation, so that a withdrawal can put it back.
+    stars_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    status_before = models.CharField(max_length=10, blank=True)
 
     class Meta:
         ordering = ["campaign", "designation__region__code"]
@@ -121,6 +158,15 @@ class FeatureItem(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The city pre-reviews its zones' items before the province decides them.
+    city_status = models.CharField(
+        _("city pre-review"), max_length=16, choices=CityReview.choices, default=CityReview.PENDING
+    )
+    city_reason = models.CharField(_("city's opinion"), max_length=300, blank=True)
+    city_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    city_at = models.DateTimeField(_("pre-reviewed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -178,6 +224,65 @@ class ConsequenceCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.designation} · {self.get_kind_display()}"
+
+
+class Entitlement(models.Model):
+    """An incentive measure a published result entitles a zone to, for the period until its next
+    re-examination (SPEC §7.2); withdrawn with its campaign."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="entitlements")
+    zone = models.ForeignKey(Reexamination, on_delete=models.PROTECT, related_name="entitlements")
+    designation = models.ForeignKey(
+        "designations.Designation", on_delete=models.PROTECT, related_name="entitlements"
+    )
+    stars = models.PositiveSmallIntegerField(_("stars"))
+    measure = models.CharField(_("incentive measure"), max_length=200)
+    first_year = models.PositiveSmallIntegerField(_("from year"))
+    last_year = models.PositiveSmallIntegerField(_("until year"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=EntitlementStatus.choices,
+        default=EntitlementStatus.ACTIVE,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-campaign__year", "designation__region__code", "pk"]
+        verbose_name = _("incentive entitlement")
+        verbose_name_plural = _("incentive entitlements")
+
+    def __str__(self) -> str:
+        return f"{self.designation} · {self.measure}"
+
+
+class ProvisionalResult(models.Model):
+    """A zone's stored early-warning result: its provisional rating on the accepted years of the
+    next campaign's period, under the scheme the province chose. Refreshed in the background when
+    the data it was computed from changes (`data_version`)."""
+
+    designation = models.OneToOneField(
+        "designations.Designation", on_delete=models.CASCADE, related_name="provisional"
+    )
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="+")
+    data_version = models.CharField(max_length=40)
+    period = models.JSONField(_("period"), default=list)
+    judged_years = models.JSONField(_("accepted years judged"), default=list)
+    unfiled_years = models.JSONField(_("years not yet filed"), default=list)
+    total = models.DecimalField(_("total"), max_digits=5, decimal_places=1, null=True, blank=True)
+    stars = models.PositiveSmallIntegerField(_("stars"), null=True, blank=True)
+    advice = models.JSONField(_("advice"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["designation__region__code"]
+        verbose_name = _("provisional result")
+        verbose_name_plural = _("provisional results")
+
+    def __str__(self) -> str:
+        return f"{self.designation} · {self.total}"
 
 
 class ComputationJob(models.Model):

@@ -11,6 +11,7 @@ class CampaignStatus(models.TextChoices):
     PREPARING = "preparing", _("collecting inputs")
     COMPUTED = "computed", _("computed, under review")
     PUBLISHED = "published", _("published")
+    WITHDRAWN = "withdrawn", _("withdrawn")
 
 
 # (from, action) → to; read by services.transition_campaign().
@@ -18,6 +19,7 @@ CAMPAIGN_TRANSITIONS = {
     (CampaignStatus.PREPARING, "computed"): CampaignStatus.COMPUTED,
     (CampaignStatus.COMPUTED, "computed"): CampaignStatus.COMPUTED,
     (CampaignStatus.COMPUTED, "publish"): CampaignStatus.PUBLISHED,
+    (CampaignStatus.PUBLISHED, "withdraw"): CampaignStatus.WITHDRAWN,
 }
 
 
@@ -42,6 +44,20 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
     CONFIRMED = "confirmed", _("confirmed")
     DISMISSED = "dismissed", _("dismissed")
+    WITHDRAWN = "withdrawn", _("withdrawn with the campaign")
+
+
+class CityReview(models.TextChoices):
+    """The city's pre-review of a feature item, before the province decides it."""
+
+    PENDING = "pending", _("awaiting the city's pre-review")
+    RECOMMENDED = "recommended", _("recommended by the city")
+    NOT_RECOMMENDED = "not_recommended", _("not recommended by the city")
+
+
+class EntitlementStatus(models.TextChoices):
+    ACTIVE = "active", _("in force")
+    WITHDRAWN = "withdrawn", _("withdrawn with the campaign")
 
 
 class JobStatus(models.TextChoices):
