@@ -9,7 +9,7 @@ PYTEST := $(PY) -m pytest -q
 # Development defaults; production sets its own environment (README, "Production").
 export ECOZONE_DEBUG ?= 1
 
-.PHONY: run setup install vendor migrate demo test test-sqlite test-postgres test-browser fuzz lint format messages bench clean
+.PHONY: run setup install vendor migrate demo test test-sqlite test-postgres test-browser fuzz lint mutation format messages bench clean
 
 run: setup ## install, migrate, load reference + demo data, serve on $(HOST):$(PORT)
 	@$(PY) manage.py demo_accounts
@@ -77,7 +77,15 @@ test-browser: install vendor
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run -v 0
+
+# Mutation testing of the scoring engine and the rule evaluator against their unit tests (mutmut,
+# configured in pyproject.toml; one process; long). Results are kept in mutants/ and reused for
+# unchanged code: `rm -rf mutants` for a fresh run. `mutmut show NAME` prints one mutant.
+mutation: install
+	$(VENV)/bin/mutmut run --max-children 1
+	@$(VENV)/bin/mutmut results
 
 format: install
 	$(VENV)/bin/ruff format .

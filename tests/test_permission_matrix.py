@@ -108,7 +108,12 @@ MATRIX = [
     ("county", "post", "/ratings/features/{feature}/approve/", 403),
     ("expert", "get", "/ratings/cases/", 403),
     ("other_county", "get", "/ratings/cases/{case}/", 404),
-    ("county", "post", "/ratings/cases/{case}/", 403),
+    ("county", "post", "/ratings/cases/{case}/close/", 403),
+    ("county", "post", "/ratings/cases/{case}/delist/", 403),
+    ("county", "post", "/ratings/cases/{case}/dismiss/", 403),
+    ("county", "get", "/ratings/schemes/", 403),
+    ("expert", "get", "/ratings/incentives/export.xlsx", 403),
+    ("expert", "get", "/ratings/incentives/", 403),
     (None, "get", "/ratings/simulator/", 302),
     ("city", "post", "/applications/{application}/files/", 403),
     ("other_county", "get", "/applications/{application}/certificate.pdf", 404),
@@ -147,7 +152,7 @@ def test_refusals_changed_nothing(users, objects):
     client = Client()
     client.force_login(users["county"])
     client.post(f"/ratings/features/{objects['feature']}/approve/")
-    client.post(f"/ratings/cases/{objects['case']}/", {"outcome": "结案"})
+    client.post(f"/ratings/cases/{objects['case']}/close/", {"outcome": "结案"})
     client.post(f"/indicators/N19/indicators/{objects['indicator']}/delete/")
     assert FeatureItem.objects.get(pk=objects["feature"]).status == "pending"
     assert ConsequenceCase.objects.get(pk=objects["case"]).status == "open"

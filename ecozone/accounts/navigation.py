@@ -31,6 +31,8 @@ def navigation_for(user, path: str) -> list[NavItem]:
         entries.append((_("Annual reports"), "reporting:list"))
     if permissions.can_list_regions(user) or permissions.is_expert(user):
         entries.append((_("Re-examination"), "ratings:campaigns"))
+    if permissions.can_list_regions(user):
+        entries.append((_("Incentive measures"), "ratings:incentives"))
     if permissions.is_province_admin(user) or permissions.role_of(user) in ("city", "department"):
         entries.append((_("Task books"), "taskbooks:list"))
     if permissions.can_view_designations(user):

@@ -94,6 +94,14 @@ def load_ratings() -> str:
     return f"re-examination: campaigns {first.year} and {second.year} published; 2024 stars {stars}"
 
 
+def _city_user(city) -> User:
+    """The city's demo clerk (湖州's is a demo account; the others are made as applications
+    makes them)."""
+    from ecozone.demo.applications import _user_for
+
+    return _user_for(city, Role.CITY)
+
+
 def _quality_by_region() -> dict[int, str]:
     designated = (
         Designation.objects.holding()
@@ -136,6 +144,13 @@ def _campaign(year, title, scheme, province, experts, quality, vetoes=None, bars
                 description="演示数据：特色亮点材料。",
                 points=Decimal(rng.choice(["1", "1.5", "2"])),
             )
+            if region.level == "county":  # the city pre-reviews its counties' items first
+                services.prereview_feature(
+                    item,
+                    by=_city_user(region.parent),
+                    recommend=True,
+                    reason="演示数据：市级初审推荐。",
+                )
             services.decide_feature(item, by=province, approve=True, reason="")
         if region.code in (vetoes or {}):
             services.record_item(

@@ -558,12 +558,14 @@ def _compile(rule: Rule, region: RegionFacts, language: str | None) -> Judge:
     raise TypeError(rule)  # pragma: no cover
 
 
-def _compare_judge(test, shown: dict, target: Decimal) -> Judge:
+def _compare_judge(
+    test: Callable[[Decimal, Decimal], bool], shown: dict[str, str], target: Decimal
+) -> Judge:
     missing = Evaluation(Verdict.MISSING, _("no figure reported"))
     meets = _("%(value)s meets %(op)s %(target)s")
     fails = _("%(value)s does not meet %(op)s %(target)s")
 
-    def judge(value, previous):
+    def judge(value: Reported | None, previous: Reported | None) -> Evaluation:
         number = (value or _NOTHING).number
         if number is None:
             return missing
@@ -579,7 +581,7 @@ def _state_judge(state: str) -> Judge:
     held = Evaluation(Verdict.MET, _("state “%(state)s” as required") % {"state": state})
     other = _("state “%(given)s”, required “%(state)s”")
 
-    def judge(value, previous):
+    def judge(value: Reported | None, previous: Reported | None) -> Evaluation:
         given = (value or _NOTHING).state
         if not given:
             return missing
@@ -590,12 +592,14 @@ def _state_judge(state: str) -> Judge:
     return judge
 
 
-def _answer_judge(read, *, missing: str, held: str, not_held: str) -> Judge:
+def _answer_judge(
+    read: Callable[[Reported], bool | None], *, missing: str, held: str, not_held: str
+) -> Judge:
     """A yes/no answer of the value (`read`): three possible judgements, made once."""
     unanswered = Evaluation(Verdict.MISSING, missing)
     yes, no = Evaluation(Verdict.MET, held), Evaluation(Verdict.NOT_MET, not_held)
 
-    def judge(value, previous):
+    def judge(value: Reported | None, previous: Reported | None) -> Evaluation:
         answer = read(value or _NOTHING)
         if answer is None:
             return unanswered
@@ -604,13 +608,13 @@ def _answer_judge(read, *, missing: str, held: str, not_held: str) -> Judge:
     return judge
 
 
-def _trend_judge(holds) -> Judge:
+def _trend_judge(holds: Callable[[Decimal, Decimal], bool]) -> Judge:
     missing = Evaluation(Verdict.MISSING, _("no figure reported"))
     first = Evaluation(Verdict.MET, _("no previous-year figure to compare with; counted as met"))
     better = _("%(previous)s → %(value)s: stable or improving")
     worse = _("%(previous)s → %(value)s: worse than the previous year")
 
-    def judge(value, previous):
+    def judge(value: Reported | None, previous: Reported | None) -> Evaluation:
         number = (value or _NOTHING).number
         if number is None:
             return missing
@@ -626,14 +630,14 @@ def _trend_judge(holds) -> Judge:
 
 
 def _constant_judge(result: Evaluation) -> Judge:
-    def judge(value, previous):
+    def judge(value: Reported | None, previous: Reported | None) -> Evaluation:
         return result
 
     return judge
 
 
 def _variant_judge(prefix: str, inner: Judge) -> Judge:
-    def judge(value, previous):
+    def judge(value: Reported | None, previous: Reported | None) -> Evaluation:
         result = inner(value, previous)
         return Evaluation(result.verdict, prefix + result.reason)
 
@@ -645,7 +649,7 @@ def _all_judge(terms: tuple[Judge, ...]) -> Judge:
     if len(terms) == 2:  # the usual "task & trend:higher": no list to build when both hold
         first, second = terms
 
-        def judge_two(value, previous):
+        def judge_two(value: Reported | None, previous: Reported | None) -> Evaluation:
             a, b = first(value, previous), second(value, previous)
             if a.verdict is met and b.verdict is met:
                 return Evaluation(met, a.reason + separator + b.reason)
@@ -653,7 +657,7 @@ def _all_judge(terms: tuple[Judge, ...]) -> Judge:
 
         return judge_two
 
-    def judge(value, previous):
+    def judge(value: Reported | None, previous: Reported | None) -> Evaluation:
         results = [term(value, previous) for term in terms]
         for result in results:
             if result.verdict is not met:
@@ -666,7 +670,7 @@ def _all_judge(terms: tuple[Judge, ...]) -> Judge:
 def _any_judge(terms: tuple[Judge, ...]) -> Judge:
     separator = _("; ")
 
-    def judge(value, previous):
+    def judge(value: Reported | None, previous: Reported | None) -> Evaluation:
         return _combine_any([term(value, previous) for term in terms], separator)
 
     return judge

@@ -1,3 +1,4 @@
+import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
@@ -10,7 +11,7 @@ from ecozone.accounts import permissions as scope
 from ecozone.core.api import Id, Number, ProblemOut, ShortStr, Year, errors
 from ecozone.indicators.models import IndicatorSystem
 from ecozone.indicators.states import EditionStatus
-from ecozone.ratings import engine, queries
+from ecozone.ratings import engine, queries, scheme_queries, schemes, warning
 from ecozone.ratings.inputs import indicator_definitions
 from ecozone.ratings.models import Reexamination, Scheme
 from ecozone.ratings.serialization import build_input, card_to_json
@@ -138,27 +139,35 @@ class StepOut(Schema):
 class WarningOut(Schema):
     region_code: str
     region_name: str
-    period: list[int]
-    provisional_total: str
-    provisional_stars: int
-    rating: str
+    period: list[int]  # the next campaign's period
+    provisional_total: str | None  # None: nothing to judge yet (see note)
+    provisional_stars: int | None
+    rating: str | None
     rules: list[RuleEffectOut]
     costing_points: list[StepOut]
     next_stars: int | None
-    points_needed: str
+    points_needed: str | None
     to_reach_next: list[StepOut]
     must_meet: list[StepOut]
     recorded_items: list[str]
+    judged_years: list[int]  # the period's years accepted for the zone: the only ones judged
+    unfiled_years: list[int]  # the period's other years: not yet filed, never judged
+    note: str
+    scheme: str
+    scheme_title: str
+    computed_at: datetime.datetime
+    stale: bool  # the data changed since; a refresh is under way
 
 
 @router.get(
     "/ratings/early-warning",
     response={200: list[WarningOut], **errors(401, 403)},
-    summary="Provisional ratings of the zones in your scope",
+    summary="Provisional ratings of the zones in your scope (stored, refreshed in the background)",
 )
 def early_warning(request):
     scope.require(scope.can_list_regions(request.auth))
-    return [row.as_json() for row in queries.early_warning(request.auth)]
+    state = warning.warning_state(request.auth)
+    return [warning.result_json(row, stale=state.stale) for row in state.rows]
 
 
 @router.get(
@@ -177,3 +186,116 @@ def result(request, pk: Id):
     if not zone.card:
         raise PermissionDenied
     return {"campaign": zone.campaign.title, "region": zone.designation.region.name, **zone.card}
+
+
+# ---------------------------------------------------------------------------- scheme versions
+# Published versions are readable by every signed-in user (the simulator names them); drafts by
+# the province office and the departments only. Decimals are strings.
+
+
+class SchemeOut(Schema):
+    code: str
+    title: str
+    status: str
+    base: str | None
+    published_at: datetime.datetime | None
+
+
+class SchemeWorkItemOut(Schema):
+    code: str
+    name: str
+    max: str
+
+
+class SchemeItemOut(Schema):
+    code: str
+    name: str
+
+
+class SchemeSettingsOut(Schema):
+    period_years: int
+    part_a_max: str
+    binding_share: str
+    reference_share: str
+    tolerance: str
+    partial_credit_cap: str
+    weights: dict[str, str]
+    work_items: list[SchemeWorkItemOut]
+    score_step: str
+    trim_from: int
+    experts_required: int
+    provisional_part_b_share: str
+    feature_min: str
+    feature_max: str
+    feature_cap: str
+    thresholds: dict[str, str]
+    cap_stars: int
+    veto_items: list[SchemeItemOut]
+    bar_items: list[SchemeItemOut]
+    revoke_after_failures: int
+    bar_after_failures: int
+    bar_on_latest_year: bool
+    due_after_years: int
+    interview_due_days: int
+    reapply_bar_years: int
+    withdraw_days: int
+    incentive_min_stars: int
+    incentives: dict[str, list[str]]
+
+
+class SchemeDetailOut(SchemeOut):
+    note: str
+    settings: SchemeSettingsOut
+
+
+def _visible_schemes(user):
+    found = Scheme.objects.select_related("base").order_by("code")
+    if not scheme_queries.can_read_schemes(user):
+        found = found.filter(status=SchemeStatus.PUBLISHED)
+    return found
+
+
+def _scheme_json(scheme: Scheme) -> dict:
+    return {
+        "code": scheme.code,
+        "title": scheme.title,
+        "status": scheme.status,
+        "base": scheme.base.code if scheme.base_id else None,
+        "published_at": scheme.published_at,
+    }
+
+
+def _settings_json(stored: dict) -> dict:
+    data = schemes.complete(stored)
+    out = {key: data[key] for key in SchemeSettingsOut.model_fields}
+    for key in schemes.NUMBER_KEYS:
+        out[key] = str(data[key])
+    out["work_items"] = [{**w, "max": str(w["max"])} for w in data["work_items"]]
+    out["thresholds"] = {k: str(v) for k, v in data["thresholds"].items()}
+    out["weights"] = {k: str(v) for k, v in data["weights"].items()}
+    return out
+
+
+@router.get(
+    "/schemes",
+    response={200: list[SchemeOut], **errors(401)},
+    summary="Scoring-scheme versions (drafts for the province and the departments)",
+)
+def scheme_list(request):
+    return [_scheme_json(s) for s in _visible_schemes(request.auth)]
+
+
+@router.get(
+    "/schemes/{code}",
+    response={200: SchemeDetailOut, **errors(401, 404, 422)},
+    summary="A scoring-scheme version with its settings",
+)
+def scheme_detail(request, code: ShortStr):
+    scheme = _visible_schemes(request.auth).filter(code=code).first()
+    if scheme is None:
+        raise Http404
+    return {
+        **_scheme_json(scheme),
+        "note": scheme.note,
+        "settings": _settings_json(scheme.settings),
+    }

@@ -1,11 +1,18 @@
 """The re-examination scoring engine (SPEC §7.1): pure functions over dataclasses, Decimal only.
 
-`compute(RatingInput) -> ScoreCard` judges every applicable indicator in every year of the period
-with the target-rule evaluator, scores completion (annual-task indicators) or stability (process
-indicators), weights them into Part A, adds the experts' Part B and the approved features of
-Part C, turns the total into stars and applies the veto, consecutive-failure and bar-excellence
-rules. Every number of the method comes from `SchemeSettings`, never from this code.
-No Django model is imported here.
+`compute(RatingInput) -> ScoreCard` reads top to bottom as the method does:
+
+1. each indicator: applicable or not; each period year judged by the target-rule evaluator on
+   that year's own edition (decision 0010); completion (annual-task indicators) or stability
+   (process indicators) over the period;
+2. Part A: the class shares and weights, `A = part_a_max × Σ wᵢ·sᵢ / Σ wᵢ`;
+3. Part B: each sub-item the mean of the experts' scores, trimmed from `trim_from` scores on;
+4. Part C: the approved feature items, capped;
+5. the total, rounded half-up to one decimal, and its star class;
+6. the veto, consecutive-failure and bar-excellence rules.
+
+Every number of the method comes from `SchemeSettings`, never from this code. No Django model is
+imported here, and nothing is remembered between calls: `compute_all` is one `compute` per zone.
 """
 
 from __future__ import annotations
@@ -13,13 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from operator import attrgetter
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from ecozone.core.batch import collector_paused
-from ecozone.core.i18n import gettext as _
-from ecozone.core.i18n import translations_cached
+from django.utils.translation import gettext as _
+
 from ecozone.indicators.rules import (
     Compare,
     RegionFacts,
@@ -27,10 +32,9 @@ from ecozone.indicators.rules import (
     Rule,
     Verdict,
     applies_to,
-    compile_rule,
+    evaluate,
     fmt,
     numeric_threshold,
-    required_inputs,
     uses_previous_year,
 )
 
@@ -42,7 +46,7 @@ RATING_LABELS = {5: "五星", 4: "四星", 3: "三星", 0: "取消评星"}
 class SchemeError(ValueError):
     """A scheme setting is malformed; `field` names it."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str) -> None:
         self.field = field
         super().__init__(f"{field}: {message}")
 
@@ -50,7 +54,7 @@ class SchemeError(ValueError):
 class InputError(ValueError):
     """An input is malformed or out of range; `field` names it (the simulator answers 422)."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str) -> None:
         self.field = field
         self.message = message
         super().__init__(f"{field}: {message}")
@@ -70,6 +74,8 @@ class SchemeSettings:
     binding_share: Decimal = Decimal("0.70")
     reference_share: Decimal = Decimal("0.30")
     tolerance: Decimal = Decimal("0.20")
+    # A missed year's partial credit never reaches this (a miss never scores as met).
+    partial_credit_cap: Decimal = Decimal("0.99")
     work_items: tuple[WorkItem, ...] = ()
     score_step: Decimal = HALF
     trim_from: int = 5  # drop the highest and lowest expert score from this many scores on
@@ -104,10 +110,12 @@ class SchemeSettings:
         return sum((w.maximum for w in self.work_items), ZERO)
 
     @classmethod
-    def from_dict(cls, data: dict) -> SchemeSettings:
+    def from_dict(cls, data: Mapping[str, Any]) -> SchemeSettings:
         """Parse the stored JSON of a scheme; SchemeError names the first bad setting."""
 
-        def number(name: str, value, low=None, high=None) -> Decimal:
+        def number(
+            name: str, value: object, low: Decimal | None = None, high: Decimal | None = None
+        ) -> Decimal:
             try:
                 result = Decimal(str(value))
             except Exception:
@@ -120,7 +128,13 @@ class SchemeSettings:
                 raise SchemeError(name, _("out of range"))
             return result
 
-        def whole(name: str, value, low: int) -> int:
+        def fraction(name: str, value: object) -> Decimal:
+            result = number(name, value)
+            if not ZERO < result < ONE:
+                raise SchemeError(name, _("a fraction strictly between 0 and 1 is required"))
+            return result
+
+        def whole(name: str, value: object, low: int) -> int:
             if not isinstance(value, int) or isinstance(value, bool) or value < low:
                 raise SchemeError(
                     name, _("a whole number of at least %(n)d is required") % {"n": low}
@@ -142,6 +156,9 @@ class SchemeSettings:
                 binding_share=number("binding_share", data["binding_share"], ZERO, ONE),
                 reference_share=number("reference_share", data["reference_share"], ZERO, ONE),
                 tolerance=number("tolerance", data["tolerance"], Decimal("0.0001"), ONE),
+                partial_credit_cap=fraction(
+                    "partial_credit_cap", data.get("partial_credit_cap", "0.99")
+                ),
                 work_items=items,
                 score_step=number("score_step", data["score_step"], Decimal("0.01"), Decimal(10)),
                 trim_from=whole("trim_from", data["trim_from"], 3),
@@ -199,7 +216,7 @@ class SchemeSettings:
 SEED_INCENTIVES = ("重点项目资金支持", "试点名额分配优先")
 
 
-def _incentives(data: dict, min_stars) -> tuple[tuple[int, tuple[str, ...]], ...]:
+def _incentives(data: Mapping[str, Any], min_stars: Any) -> tuple[tuple[int, tuple[str, ...]], ...]:
     raw = data.get("incentives")
     if raw is None:
         return tuple((stars, SEED_INCENTIVES) for stars in (5, 4, 3) if stars >= int(min_stars))
@@ -337,252 +354,164 @@ def validate(data: RatingInput) -> None:
         raise InputError("period", _("the period has no years"))
 
 
-# ---------------------------------------------------------------------------- scoring
-
-_NOTHING = Reported()
-_NO_VALUES: Mapping[int, Reported] = MappingProxyType({})
-_SAME = object()  # the item's own partial-credit threshold
-_MEMO_LIMIT = 4096  # judgements remembered per rule (bounds memory on varied data)
-
-
-class _Item:
-    """One indicator prepared for one kind of region and one period: applicability, weight, and
-    its yearly judgements, remembered by the parts of the value the rule reads (identical answers
-    are judged once; the reasons are in the language active while computing)."""
-
-    __slots__ = (
-        "applicable",
-        "code",
-        "count",
-        "definition",
-        "full_points",
-        "held_share",
-        "latest",
-        "memo",
-        "period",
-        "points_per_score",
-        "process",
-        "read",
-        "row",
-        "rows",
-        "rule_judge",
-        "score",
-        "threshold",
-        "tolerance",
-        "trend",
-        "weight",
-        "year_judges",
-    )
-
-    def __init__(self, definition: IndicatorDef, region: RegionFacts, period, scheme, memos: dict):
-        self.definition = d = definition
-        self.code = d.code
-        self.period, self.latest, self.count = period, period[-1], Decimal(len(period))
-        self.rule_judge = compile_rule(d.rule, region)
-        applies = applies_to(d.scope, d.condition, region)
-        verdict, reason = self.rule_judge(None, None)
-        self.applicable = applies and verdict != Verdict.NOT_APPLICABLE
-        # The row of an indicator that does not count here; when it applies to this kind of
-        # region but its rule sets no target for it, every year shows why.
-        years: Mapping[int, YearScore] = NO_YEARS
-        if applies and not self.applicable:
-            years = dict.fromkeys(period, YearScore(Verdict.NOT_APPLICABLE, ZERO, reason))
-        self.row = IndicatorScore(d.code, d.name, d.attribute, d.kind, False, years=years)
-        self.weight = self.points_per_score = self.full_points = ZERO
-        # A year's answer is remembered by what the rule reads of it. A trend is judged every
-        # time: with the previous year's figure in the key, its answers almost never repeat.
-        reads = required_inputs(d.rule)
-        self.read = attrgetter(*sorted(reads))
-        self.trend = uses_previous_year(d.rule)
-        # Stability: the share of years held, for each number of years held.
-        self.process = d.kind == "process"
-        self.held_share = [Decimal(n) / self.count for n in range(len(period) + 1)]
-        # Partial credit for a missed year: annual-task indicators with a single numeric target.
-        self.threshold: Compare | None = None
-        if d.kind == "annual":
-            self.threshold = numeric_threshold(d.rule, region)
-        self.tolerance = scheme.tolerance
-        # Years judged on another edition's rule: year → (judge, partial-credit threshold).
-        self.year_judges = {
-            year: _year_judge(rule, region, d.kind) for year, rule in d.by_year if year in period
-        }
-        # Shared by every plan judging the same rule the same way (regions the rule does not
-        # tell apart, other periods); none for a trend.
-        self.memo: dict | None = None
-        if not self.trend:
-            self.memo = memos.setdefault((self.rule_judge, self.threshold, self.tolerance), {})
-        # Rules reading only yes/no, task and state answers see few distinct periods: their
-        # whole rows are remembered too (by the period's answers; this plan's weight).
-        self.rows: dict | None = None
-        # score(values by year) → (the indicator's row over the period, its longest run of
-        # years not met).
-        self.score = self._score
-        if "number" not in reads:
-            self.rows = {}
-            self.score = self._score_remembered
-
-    def _score_remembered(self, by_year: Mapping[int, Reported]) -> tuple[IndicatorScore, int]:
-        read, get = self.read, by_year.get
-        answers = tuple([read(get(year) or _NOTHING) for year in self.period])
-        found = self.rows.get(answers)
-        if found is None:
-            found = self._score(by_year)
-            if len(self.rows) < _MEMO_LIMIT:
-                self.rows[answers] = found
-        return found
-
-    def _score(self, by_year: Mapping[int, Reported]) -> tuple[IndicatorScore, int]:
-        met, not_met = Verdict.MET, Verdict.NOT_MET
-        memo, read, get, trend = self.memo, self.read, by_year.get, self.trend
-        years = {}
-        held, run, longest = 0, 0, 0
-        for year in self.period:
-            value = get(year)
-            own = self.year_judges.get(year)
-            if own is not None:
-                judged = self._year_score(value, get(year - 1), *own)
-            elif trend:  # a trend's answers rarely repeat with the same previous figure
-                judged = self._year_score(value, get(year - 1))
-            else:
-                key = read(value or _NOTHING)
-                judged = memo.get(key)
-                if judged is None:
-                    judged = self._year_score(value, None)
-                    if len(memo) < _MEMO_LIMIT:
-                        memo[key] = judged
-            years[year] = judged
-            verdict = judged.verdict
-            if verdict is met:
-                held += 1
-                run = 0
-            elif verdict is not_met:
-                run += 1
-                if run > longest:
-                    longest = run
-        if self.process:
-            score = self.held_share[held] if years[self.latest].verdict is met else ZERO
-        elif held == len(self.period):  # every year met: the mean of ones
-            score = ONE
-        else:
-            total = ZERO
-            for judged in years.values():
-                total += judged.score
-            score = total / self.count
-        d = self.definition
-        row = IndicatorScore(
-            d.code,
-            d.name,
-            d.attribute,
-            d.kind,
-            True,
-            score,
-            self.weight,
-            self.full_points if score is ONE else self.points_per_score * score,
-            years,
-        )
-        return row, longest
-
-    def _year_score(
-        self, value: Reported | None, previous: Reported | None, judge=None, threshold=_SAME
-    ) -> YearScore:
-        verdict, reason = (judge or self.rule_judge)(value, previous)
-        if verdict is Verdict.MET:
-            return YearScore(Verdict.MET, ONE, reason)
-        if verdict is Verdict.NOT_APPLICABLE:
-            return YearScore(Verdict.NOT_APPLICABLE, ZERO, reason)
-        if verdict is Verdict.MISSING:
-            return YearScore(
-                Verdict.NOT_MET, ZERO, _("not reported: %(reason)s") % {"reason": reason}
-            )
-        number = (value or _NOTHING).number
-        threshold = self.threshold if threshold is _SAME else threshold
-        score = ZERO
-        if threshold is not None and number is not None:
-            score = _partial_credit(threshold, number, self.tolerance)
-        return YearScore(Verdict.NOT_MET, score, reason)
-
-
-def _year_judge(rule: Rule | None, region: RegionFacts, kind: str):
-    """The judge and partial-credit threshold of a year reported on another edition."""
-    if rule is None:
-        return _not_in_edition, None
-    threshold = numeric_threshold(rule, region) if kind == "annual" else None
-    return compile_rule(rule, region), threshold
-
-
-def _not_in_edition(value, previous):
-    return Verdict.NOT_APPLICABLE, _("not in the catalogue edition of that year")
-
-
-class _Plan:
-    """Every indicator of an edition prepared for one kind of region and one period, with
-    Part A's weights."""
-
-    def __init__(
-        self, indicators: tuple[IndicatorDef, ...], region: RegionFacts, period, scheme, memos
-    ):
-        self.indicators = indicators
-        self.items = [_Item(d, region, period, scheme, memos) for d in indicators]
-        applicable = [i for i in self.items if i.applicable]
-        classes: dict[str, list[_Item]] = {"binding": [], "reference": []}
-        for item in applicable:
-            classes.setdefault(item.definition.attribute, []).append(item)
-        shares = {"binding": scheme.binding_share, "reference": scheme.reference_share}
-        if not classes["binding"]:
-            shares = {"binding": ZERO, "reference": ONE}
-        elif not classes["reference"]:
-            shares = {"binding": ONE, "reference": ZERO}
-        for attribute, members in classes.items():
-            own = [scheme.weights.get(m.definition.code, ONE) for m in members]
-            total = sum(own, ZERO)
-            for member, weight in zip(members, own, strict=True):
-                member.weight = shares.get(attribute, ZERO) * weight / total if total else ZERO
-                member.points_per_score = scheme.part_a_max * member.weight
-                member.full_points = member.points_per_score * ONE  # a score of 1, multiplied once
-        self.weight_sum = sum((i.weight for i in applicable), ZERO)
-
-
-def years_read(definition: IndicatorDef, region: RegionFacts, period) -> frozenset[int]:
+def years_read(
+    definition: IndicatorDef, region: RegionFacts, period: Iterable[int]
+) -> frozenset[int]:
     """The years of a zone's answers that scoring reads for an indicator: none when it does not
     apply to the kind of region, else the period's years and, for a trend, the year before."""
     if not applies_to(definition.scope, definition.condition, region):
         return frozenset()
-    before = {min(period) - 1} if uses_previous_year(definition.rule) else set()
-    return frozenset(period) | before
+    years = frozenset(period)
+    before = {min(years) - 1} if uses_previous_year(definition.rule) else set()
+    return years | before
 
 
-def _partial_credit(threshold: Compare, number: Decimal, tolerance: Decimal) -> Decimal:
-    """max(0, 1 − shortfall / (tolerance × target)) for a missed numeric threshold."""
+# ---------------------------------------------------------------------------- scoring
+
+
+def compute_all(inputs: Iterable[RatingInput]) -> list[ScoreCard]:
+    """The score cards of many zones: each computed on its own."""
+    return [compute(data) for data in inputs]
+
+
+def compute(data: RatingInput) -> ScoreCard:
+    """The score card of one zone."""
+    validate(data)
+    scheme = data.scheme
+    # 1. Each indicator's yearly verdicts and score sᵢ (weights follow, once all are known).
+    unweighted = [_score_indicator(definition, data) for definition in data.indicators]
+    # 2. Part A.
+    weights = _weights(unweighted, scheme)
+    indicators = tuple(
+        row._replace(weight=weight, points=scheme.part_a_max * weight * row.score)
+        if row.applicable
+        else row
+        for row, weight in zip(unweighted, weights, strict=True)
+    )
+    applicable = [row for row in indicators if row.applicable]
+    weight_sum = sum((row.weight for row in applicable), ZERO)
+    part_a = ZERO
+    if weight_sum:
+        weighted = sum((row.weight * row.score for row in applicable), ZERO)
+        part_a = scheme.part_a_max * weighted / weight_sum
+    # 3. Part B.
+    work = {
+        item.code: _mean_trimmed(data.work.get(item.code, ()), scheme.trim_from)
+        for item in scheme.work_items
+    }
+    part_b = sum(work.values(), ZERO)
+    # 4. Part C.
+    part_c = min(scheme.feature_cap, sum(data.features, ZERO))
+    # 5. Total and stars.
+    total = min(Decimal(100), part_a + part_b + part_c).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+    stars = next((s for s, minimum in scheme.thresholds if total >= minimum), 0)
+    # 6. The rules.
+    rules = _rules(data, indicators)
+    final = stars
+    if any(hit.effect == REVOKE for hit in rules):
+        final = 0
+    elif any(hit.effect == CAP for hit in rules):
+        final = min(stars, scheme.cap_stars)
+    return ScoreCard(total, part_a, part_b, part_c, final, stars, rules, indicators, work)
+
+
+def _score_indicator(definition: IndicatorDef, data: RatingInput) -> IndicatorScore:
+    """The indicator's row without its weight: whether it applies, each year's verdict and
+    score, and completion (the mean of the years) or stability (the share of years held, 0 when
+    the latest year does not hold)."""
+    d, region, period = definition, data.region, data.period
+    # An indicator whose scope or condition excludes the region has no row of years; one whose
+    # rule sets no target for this kind of region shows why in every year.
+    if not applies_to(d.scope, d.condition, region):
+        return IndicatorScore(d.code, d.name, d.attribute, d.kind, False)
+    no_target = evaluate(d.rule, None, None, region)
+    if no_target.verdict == Verdict.NOT_APPLICABLE:
+        years = {y: YearScore(Verdict.NOT_APPLICABLE, ZERO, no_target.reason) for y in period}
+        return IndicatorScore(d.code, d.name, d.attribute, d.kind, False, years=years)
+    values = data.values.get(d.code, {})
+    own_editions = dict(d.by_year)
+    years = {}
+    for year in period:
+        rule = own_editions.get(year, d.rule)  # None: that edition had no such indicator
+        years[year] = _score_year(rule, d.kind, values.get(year), values.get(year - 1), data)
+    if d.kind == "process":
+        held = sum(1 for y in years.values() if y.verdict == Verdict.MET)
+        held_latest = years[period[-1]].verdict == Verdict.MET
+        score = Decimal(held) / Decimal(len(period)) if held_latest else ZERO
+    else:
+        score = sum((y.score for y in years.values()), ZERO) / Decimal(len(period))
+    return IndicatorScore(d.code, d.name, d.attribute, d.kind, True, score, years=years)
+
+
+def _score_year(
+    rule: Rule | None,
+    kind: str,
+    value: Reported | None,
+    previous: Reported | None,
+    data: RatingInput,
+) -> YearScore:
+    """One year: 1 if met; a missed numeric threshold of an annual-task indicator earns partial
+    credit; any other miss, and a value not reported, 0. `rule` is None when the edition of that
+    year had no such indicator."""
+    if rule is None:
+        return YearScore(
+            Verdict.NOT_APPLICABLE, ZERO, _("not in the catalogue edition of that year")
+        )
+    verdict, reason = evaluate(rule, value, previous, data.region)
+    if verdict == Verdict.MET:
+        return YearScore(Verdict.MET, ONE, reason)
+    if verdict == Verdict.NOT_APPLICABLE:
+        return YearScore(Verdict.NOT_APPLICABLE, ZERO, reason)
+    if verdict == Verdict.MISSING:
+        return YearScore(Verdict.NOT_MET, ZERO, _("not reported: %(reason)s") % {"reason": reason})
+    threshold = numeric_threshold(rule, data.region) if kind == "annual" else None
+    if threshold is None or value is None or value.number is None:
+        return YearScore(Verdict.NOT_MET, ZERO, reason)
+    return YearScore(Verdict.NOT_MET, partial_credit(threshold, value.number, data.scheme), reason)
+
+
+def partial_credit(threshold: Compare, number: Decimal, scheme: SchemeSettings) -> Decimal:
+    """The credit of a figure that misses a numeric threshold:
+    min(partial_credit_cap, max(0, 1 − shortfall / (tolerance × |target|))); 0 for a target of 0."""
     target = threshold.target
+    if target == 0:
+        return ZERO
     if threshold.op in (">=", ">"):
         shortfall = target - number
     elif threshold.op in ("<=", "<"):
         shortfall = number - target
     else:
         shortfall = abs(number - target)
-    if target == 0:
-        return ZERO
-    return max(ZERO, ONE - max(shortfall, ZERO) / (tolerance * abs(target)))
+    credit = ONE - shortfall / (scheme.tolerance * abs(target))
+    return min(scheme.partial_credit_cap, max(ZERO, credit))
 
 
-def _indicator_scores(data: RatingInput, plan: _Plan) -> tuple[list[IndicatorScore], list]:
-    """Each indicator's yearly verdicts and score; also, for the rules, each applicable binding
-    indicator not met in some year, with its longest run of consecutive years not met."""
-    values = data.values
-    scored = []
-    failing: list[tuple[IndicatorScore, int]] = []
-    for item in plan.items:
-        if not item.applicable:
-            scored.append(item.row)
-            continue
-        row, longest = item.score(values.get(item.code) or _NO_VALUES)
-        if longest and row.attribute == "binding":
-            failing.append((row, longest))
-        scored.append(row)
-    return scored, failing
+def _weights(rows: list[IndicatorScore], scheme: SchemeSettings) -> list[Decimal]:
+    """Each row's weight wᵢ: binding indicators share `binding_share`, reference ones
+    `reference_share` (a class alone takes everything), split by the scheme's own weights
+    (1 each by default). Rows that do not apply weigh 0."""
+    classes: dict[str, list[int]] = {"binding": [], "reference": []}
+    for position, row in enumerate(rows):
+        if row.applicable:
+            classes.setdefault(row.attribute, []).append(position)
+    shares = {"binding": scheme.binding_share, "reference": scheme.reference_share}
+    if not classes["binding"]:
+        shares = {"binding": ZERO, "reference": ONE}
+    elif not classes["reference"]:
+        shares = {"binding": ONE, "reference": ZERO}
+    weights = [ZERO] * len(rows)
+    for attribute, members in classes.items():
+        own = [scheme.weights.get(rows[p].code, ONE) for p in members]
+        total = sum(own, ZERO)
+        for position, weight in zip(members, own, strict=True):
+            weights[position] = shares.get(attribute, ZERO) * weight / total if total else ZERO
+    return weights
 
 
 def _mean_trimmed(scores: tuple[Decimal, ...], trim_from: int) -> Decimal:
+    """The mean of the experts' scores, without the highest and the lowest from `trim_from` on."""
     if not scores:
         return ZERO
     ordered = sorted(scores)
@@ -591,85 +520,46 @@ def _mean_trimmed(scores: tuple[Decimal, ...], trim_from: int) -> Decimal:
     return sum(ordered, ZERO) / Decimal(len(ordered))
 
 
-def compute(data: RatingInput) -> ScoreCard:
-    """The score card of one zone."""
-    return compute_all([data])[0]
+def _longest_miss(years: Iterable[YearScore]) -> int:
+    """The longest run of consecutive years not met (a year without a target breaks no run)."""
+    longest = run = 0
+    for year in years:
+        if year.verdict == Verdict.MET:
+            run = 0
+        elif year.verdict == Verdict.NOT_MET:
+            run += 1
+            longest = max(longest, run)
+    return longest
 
 
-def compute_all(inputs: Iterable[RatingInput]) -> list[ScoreCard]:
-    """The score cards of many zones; zones of the same kind of region on the same edition and
-    scheme share their prepared indicators (and the judgements of identical answers)."""
-    plans: dict[tuple, _Plan] = {}
-    memos: dict[tuple, dict] = {}
-    cards = []
-    with translations_cached(), collector_paused():
-        for data in inputs:
-            validate(data)
-            key = (id(data.indicators), id(data.scheme), data.region, data.period)
-            plan = plans.get(key)
-            if plan is None or plan.indicators is not data.indicators:
-                plan = plans[key] = _Plan(
-                    data.indicators, data.region, data.period, data.scheme, memos
-                )
-            cards.append(_compute(data, plan))
-    return cards
-
-
-def _compute(data: RatingInput, plan: _Plan) -> ScoreCard:
-    scheme = data.scheme
-    indicators, failing = _indicator_scores(data, plan)
-    part_a = ZERO
-    if plan.weight_sum:
-        part_a = (
-            scheme.part_a_max
-            * sum((i.weight * i.score for i in indicators if i.applicable), ZERO)
-            / plan.weight_sum
-        )
-    work = {
-        w.code: _mean_trimmed(data.work.get(w.code, ()), scheme.trim_from)
-        for w in scheme.work_items
-    }
-    part_b = sum(work.values(), ZERO)
-    part_c = min(scheme.feature_cap, sum(data.features, ZERO))
-    total = min(Decimal(100), part_a + part_b + part_c).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
-    stars = next((s for s, minimum in scheme.thresholds if total >= minimum), 0)
-    rules = _rules(data, failing)
-    final = stars
-    if any(r.effect == REVOKE for r in rules):
-        final = 0
-    elif any(r.effect == CAP for r in rules):
-        final = min(stars, scheme.cap_stars)
-    return ScoreCard(
-        total, part_a, part_b, part_c, final, stars, tuple(rules), tuple(indicators), work
-    )
-
-
-def _rules(data: RatingInput, failing: list[tuple[IndicatorScore, int]]) -> list[RuleHit]:
+def _rules(data: RatingInput, indicators: Iterable[IndicatorScore]) -> tuple[RuleHit, ...]:
+    """Veto items; each applicable binding indicator's consecutive failures (revoke) or its miss
+    in the latest year or in consecutive years (cap); bar-excellence items."""
     scheme = data.scheme
     names = dict(scheme.veto_items) | dict(scheme.bar_items)
     hits = [
-        RuleHit(code, REVOKE, _("veto item: %(name)s") % {"name": names.get(code, code)})
+        RuleHit(code, REVOKE, _("veto item: %(name)s") % {"name": names[code]})
         for code in data.vetoes
     ]
     latest = data.period[-1]
-    for item, misses in failing:
-        label = f"{item.code} {item.name}"
+    for row in indicators:
+        if not row.applicable or row.attribute != "binding":
+            continue
+        misses = _longest_miss(row.years.values())
+        label = f"{row.code} {row.name}"
         if misses >= scheme.revoke_after_failures:
             hits.append(
                 RuleHit(
-                    f"consecutive_failure:{item.code}",
+                    f"consecutive_failure:{row.code}",
                     REVOKE,
                     _("binding indicator %(indicator)s not met in %(n)d consecutive years")
                     % {"indicator": label, "n": misses},
                 )
             )
-            continue
-        if scheme.bar_on_latest_year and item.years[latest].verdict == Verdict.NOT_MET:
+        elif scheme.bar_on_latest_year and row.years[latest].verdict == Verdict.NOT_MET:
             hits.append(
                 RuleHit(
-                    f"not_met_latest:{item.code}",
+                    f"not_met_latest:{row.code}",
                     CAP,
                     _("binding indicator %(indicator)s not met in the latest year (%(year)d)")
                     % {"indicator": label, "year": latest},
@@ -678,14 +568,14 @@ def _rules(data: RatingInput, failing: list[tuple[IndicatorScore, int]]) -> list
         elif misses >= scheme.bar_after_failures:
             hits.append(
                 RuleHit(
-                    f"not_met_consecutive:{item.code}",
+                    f"not_met_consecutive:{row.code}",
                     CAP,
                     _("binding indicator %(indicator)s not met in %(n)d consecutive years")
                     % {"indicator": label, "n": misses},
                 )
             )
     hits += [
-        RuleHit(code, CAP, _("bar-excellence item: %(name)s") % {"name": names.get(code, code)})
+        RuleHit(code, CAP, _("bar-excellence item: %(name)s") % {"name": names[code]})
         for code in data.bars
     ]
-    return hits
+    return tuple(hits)

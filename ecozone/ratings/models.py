@@ -1,6 +1,4 @@
 from django.conf import settings
-
-AUTH_USER_MODEL = settings.AUTH_USER_MODEL
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +14,8 @@ from ecozone.ratings.states import (
     RecordKind,
     SchemeStatus,
 )
+
+AUTH_USER_MODEL = settings.AUTH_USER_MODEL
 
 
 class Scheme(models.Model):

@@ -54,3 +54,12 @@ def schedule_nightly_integrity(*, after: timedelta = timedelta(0)) -> bool:
         return False
     nightly_integrity_task.using(run_after=timezone.now() + after).enqueue()
     return True
+
+
+@task()
+def refresh_provisional_task() -> None:
+    """Recompute the early warning for the scheme chosen when the task runs (queued by
+    `warning.request_refresh` when the stored results are out of date)."""
+    from ecozone.ratings.warning import refresh_chosen
+
+    refresh_chosen()

@@ -13,7 +13,9 @@ def ratings_todo(user) -> list[TodoItem]:
     items = []
     if permissions.is_expert(user):
         for a in ExpertAssignment.objects.filter(
-            expert=user, submitted_at__isnull=True, zone__campaign__status=CampaignStatus.PREPARING
+            expert=user,
+            submitted_at__isnull=True,
+            zone__campaign__status__in=[CampaignStatus.PREPARING, CampaignStatus.COMPUTED],
         ).select_related("zone__designation__region", "zone__campaign"):
             items.append(
                 TodoItem(

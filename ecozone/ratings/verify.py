@@ -56,9 +56,9 @@ def scored_values(inputs: dict) -> dict:
 def verify_published() -> tuple[int, list[tuple[Reexamination, str]]]:
     """(number of published results, [(result, what differs)])."""
     zones = list(
-        Reexamination.objects.filter(campaign__status=CampaignStatus.PUBLISHED).select_related(
-            "campaign__scheme", "designation__region__parent"
-        )
+        Reexamination.objects.filter(
+            campaign__status=CampaignStatus.PUBLISHED, excluded_at__isnull=True
+        ).select_related("campaign__scheme", "designation__region__parent")
     )
     problems = []
     by_campaign: dict[int, list[Reexamination]] = {}
@@ -73,16 +73,26 @@ def verify_published() -> tuple[int, list[tuple[Reexamination, str]]]:
         elif str(zone.total) != card["total"] or zone.stars != card["stars"]:
             problems.append((zone, "total or stars differ from the card"))
     for members in by_campaign.values():
-        campaign = members[0].campaign
-        fresh = zone_inputs(members, engine.SchemeSettings.from_dict(campaign.scheme.settings))
-        for zone in members:
-            data, edition = fresh[zone.pk]
-            now = input_to_json(
-                data,
-                edition=edition,
-                scheme_code=campaign.scheme.code,
-                scheme_settings=campaign.scheme.settings,
-            )
-            if scored_values(now) != scored_values(zone.inputs):
-                problems.append((zone, "the locked values or inputs changed since publication"))
+        for zone in changed_inputs(members[0].campaign, members):
+            problems.append((zone, "the locked values or inputs changed since publication"))
     return len(zones), problems
+
+
+def changed_inputs(campaign, zones: list[Reexamination]) -> list[Reexamination]:
+    """The zones (of one campaign) whose stored inputs differ from a fresh read of what scoring
+    reads now: locked values, expert scores, approved features, recorded items."""
+    if not zones:
+        return []
+    fresh = zone_inputs(zones, engine.SchemeSettings.from_dict(campaign.scheme.settings))
+    changed = []
+    for zone in zones:
+        data, edition = fresh[zone.pk]
+        now = input_to_json(
+            data,
+            edition=edition,
+            scheme_code=campaign.scheme.code,
+            scheme_settings=campaign.scheme.settings,
+        )
+        if scored_values(now) != scored_values(zone.inputs):
+            changed.append(zone)
+    return changed

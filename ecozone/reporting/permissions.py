@@ -3,12 +3,42 @@
 from __future__ import annotations
 
 from ecozone.accounts.models import Role
-from ecozone.accounts.permissions import can_view_region, home_region, is_province_admin, role_of
+from ecozone.accounts.permissions import (
+    can_view_region,
+    home_region,
+    is_expert,
+    is_province_admin,
+    role_of,
+)
 from ecozone.reporting.states import EDITABLE, TRANSITIONS, Action, Actor
 
 
 def can_view_report(user, report) -> bool:
     return can_view_region(user, report.region)
+
+
+# The states of a re-examination campaign whose experts are at work (ratings.states.
+# CampaignStatus; ratings sits below reporting and is not imported here, its tests pin them).
+ASSESSING_CAMPAIGNS = ("preparing", "computed")
+
+
+def assesses_report(user, report) -> bool:
+    """An expert assigned to the report's region in a re-examination campaign still open, whose
+    period holds the report's year (the expert reads the zone's evidence to score its work).
+    Read through the assignments' relation name, as conflicts.py reads the expert's profile."""
+    if not is_expert(user):
+        return False
+    periods = user.rating_assignments.filter(
+        zone__designation__region_id=report.region_id,
+        zone__campaign__status__in=ASSESSING_CAMPAIGNS,
+    ).values_list("zone__period", flat=True)
+    return any(report.year in period for period in periods)
+
+
+def can_download_evidence(user, evidence) -> bool:
+    """Whoever may see the report, and the experts assessing its region for that year."""
+    report = evidence.value.report
+    return can_view_report(user, report) or assesses_report(user, report)
 
 
 def actors(user, report) -> set[str]:

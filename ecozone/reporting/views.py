@@ -433,7 +433,11 @@ def _evidence(request, pk: int) -> Evidence:
 
 @login_required
 def evidence_download(request, pk: int):
-    evidence = _evidence(request, pk)
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("value__report__region", "value__indicator"), pk=pk
+    )
+    if not permissions.can_download_evidence(request.user, evidence):
+        raise Http404
     response = FileResponse(
         evidence.file.open("rb"),
         content_type=evidence.content_type,

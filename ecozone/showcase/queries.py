@@ -194,7 +194,7 @@ def _latest_change() -> dict[str, str]:
     for year in campaigns:
         per_city = defaultdict(list)
         for code, parent, level, stars in Reexamination.objects.filter(
-            campaign__year=year, campaign__status=CampaignStatus.PUBLISHED
+            campaign__year=year, campaign__status=CampaignStatus.PUBLISHED, stars__isnull=False
         ).values_list(
             "designation__region__code",
             "designation__region__parent__code",
@@ -219,7 +219,9 @@ def zone(region: Region) -> dict:
     )
     history = list(
         Reexamination.objects.filter(
-            designation__region=region, campaign__status=CampaignStatus.PUBLISHED
+            designation__region=region,
+            campaign__status=CampaignStatus.PUBLISHED,
+            stars__isnull=False,  # an excluded zone has no result
         )
         .select_related("campaign")
         .order_by("-campaign__year")

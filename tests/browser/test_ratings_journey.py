@@ -54,6 +54,15 @@ def test_a_campaign_from_creation_to_score_cards(page, data, tmp_path):
     assert "特色项目已报送省级。" in page.inner_text("main")
     page.context.clear_cookies()
 
+    # the city pre-reviews its county's item
+    sign_in(page, "huzhou")
+    page.goto(page.base + "/ratings/features/city/")
+    page.locator("[data-testid=city-feature] button[value=recommend]").click()
+    assert page.locator("[data-testid=city-feature]").get_attribute("data-city-status") == (
+        "recommended"
+    )
+    page.context.clear_cookies()
+
     # the province approves, computes (with progress) and publishes
     sign_in(page, "province")
     page.goto(zone_url)

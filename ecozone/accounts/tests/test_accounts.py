@@ -29,12 +29,13 @@ def test_navigation_follows_the_role(client_as):
         "创建申报",
         "年度填报",
         "复核评星",
+        "激励措施",
         "命名名单",
         "典型案例",
         "行政区",
         "指标体系",
     ]
-    with_books = [*everyone[:4], "工作任务书", *everyone[4:]]
+    with_books = [*everyone[:5], "工作任务书", *everyone[5:]]
     assert labels("province_admin") == [*with_books, "用户管理"]
     assert labels("city") == [*with_books, "用户管理"]
     assert labels("county") == everyone

@@ -35,3 +35,5 @@ def _zone_facts(zone: Reexamination) -> dict:
 def _require_preparing(campaign: Campaign) -> None:
     if campaign.status == CampaignStatus.PUBLISHED:
         raise ValidationError(_("The campaign is published; its inputs cannot change."))
+    if campaign.status == CampaignStatus.WITHDRAWN:
+        raise ValidationError(_("The campaign was withdrawn; its inputs cannot change."))

@@ -22,6 +22,7 @@ from ecozone.ratings.models import (
     ComputationJob,
     Reexamination,
 )
+from ecozone.ratings.readiness import zones_readiness
 from ecozone.ratings.serialization import card_to_json, input_to_json
 from ecozone.ratings.services.common import _record, _require_preparing, settings_of
 from ecozone.ratings.states import (
@@ -40,6 +41,10 @@ def compute_zones(zones: list[Reexamination], *, job: ComputationJob | None = No
 
 
 def _compute_zones(zones: list[Reexamination], *, job: ComputationJob | None) -> int:
+    """A zone whose period is not all accepted, or whose Part B or feature items are not complete,
+    is stored as incomplete: its card (for the province to review) without a total or a star class,
+    with what is missing. Excluded zones are not computed."""
+    zones = [zone for zone in zones if zone.excluded_at is None]
     if not zones:
         return 0
     campaign = zones[0].campaign
@@ -52,6 +57,7 @@ def _compute_zones(zones: list[Reexamination], *, job: ComputationJob | None) ->
         chunk = zones[start : start + size]
         with collector_paused():
             inputs = zone_inputs(chunk, settings)
+            ready = zones_readiness(chunk, experts_required=settings.experts_required)
             cards = engine.compute_all([inputs[zone.pk][0] for zone in chunk])
             for zone, card in zip(chunk, cards, strict=True):
                 data, edition = inputs[zone.pk]
@@ -62,7 +68,9 @@ def _compute_zones(zones: list[Reexamination], *, job: ComputationJob | None) ->
                     scheme_code=campaign.scheme.code,
                     scheme_settings=campaign.scheme.settings,
                 )
-                zone.total, zone.stars, zone.computed_at = card.total, card.stars, now
+                zone.missing = ready[zone.pk].problems()
+                zone.computed_at = now
+                zone.total, zone.stars = (None, None) if zone.missing else (card.total, card.stars)
         done += len(chunk)
         with transaction.atomic():
             _save_results(chunk)
@@ -71,12 +79,12 @@ def _compute_zones(zones: list[Reexamination], *, job: ComputationJob | None) ->
                 _heartbeat(job, done=done)
         if job is not None:
             _step_delay()
-    if not campaign.zones.filter(computed_at__isnull=True).exists():
+    if not campaign.zones.filter(computed_at__isnull=True, excluded_at__isnull=True).exists():
         transition_campaign(campaign, action="computed", by=job.created_by if job else None)
     return done
 
 
-_RESULT_FIELDS = ("card", "inputs", "total", "stars", "computed_at")
+_RESULT_FIELDS = ("card", "inputs", "total", "stars", "computed_at", "missing")
 
 
 def _save_results(zones: list[Reexamination]) -> None:
@@ -100,6 +108,14 @@ def _save_results(zones: list[Reexamination]) -> None:
         cursor.executemany(sql, rows)
 
 
+# Ledger kinds of the campaign's state changes (labels in states.HISTORY_LABELS).
+_CAMPAIGN_EVENTS = {
+    "computed": "campaign.computed",
+    "publish": "campaign.published",
+    "withdraw": "campaign.withdrawn",
+}
+
+
 def transition_campaign(
     campaign: Campaign, *, action: str, by=None, facts: dict | None = None
 ) -> Campaign:
@@ -115,7 +131,7 @@ def transition_campaign(
         campaign.save()
         _record(
             campaign,
-            kind="campaign.published" if action == "publish" else "campaign.computed",
+            kind=_CAMPAIGN_EVENTS[action],
             by=by,
             campaign=campaign.pk,
             **{"from": old, "to": target},
@@ -142,7 +158,9 @@ def start_computation(
             raise ValidationError(
                 _("A computation of this campaign is queued or running already; wait for it.")
             )
-        total = 1 if zone else campaign.zones.count()
+        if zone is not None and zone.excluded_at is not None:
+            raise ValidationError(_("The zone is excluded from the campaign; include it first."))
+        total = 1 if zone else campaign.zones.filter(excluded_at__isnull=True).count()
         job = ComputationJob.objects.create(
             campaign=campaign, zone=zone, total=total, created_by=by
         )
@@ -230,9 +248,9 @@ def run_job(job_id: int) -> None:
     if job is None:
         return
     try:
-        zones = Reexamination.objects.filter(campaign=job.campaign).select_related(
-            "campaign", "campaign__scheme", "designation__region__parent"
-        )
+        zones = Reexamination.objects.filter(
+            campaign=job.campaign, excluded_at__isnull=True
+        ).select_related("campaign", "campaign__scheme", "designation__region__parent")
         if job.zone_id:
             zones = zones.filter(pk=job.zone_id)
         compute_zones(list(zones), job=job)
@@ -296,6 +314,6 @@ def computation_problem(campaign: Campaign) -> str | None:
         cover = Q(zone=None) if failed.zone_id is None else Q(zone=None) | Q(zone=failed.zone_id)
         if not jobs.filter(cover, pk__gt=failed.pk, status=JobStatus.DONE).exists():
             return _("A computation failed; retry it before publishing.")
-    if campaign.zones.filter(computed_at__isnull=True).exists():
+    if campaign.zones.filter(computed_at__isnull=True, excluded_at__isnull=True).exists():
         return _("Some zones have no result yet; compute the campaign first.")
     return None

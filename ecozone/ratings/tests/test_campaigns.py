@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Count, Q
 
 from ecozone.accounts.models import Organisation, Role, User
 from ecozone.demo.services import load_reports, load_roster
@@ -46,7 +47,36 @@ def campaign_2024(admin) -> Campaign:
     )
 
 
+PANEL = ["浙江省水利厅", "浙江省林业局", "浙江省农业农村厅"]
+
+
+def score_part_b(zone, *, scores=("0", "0", "0")) -> None:
+    """Three experts of provincial departments submit the zone's Part B (the scheme needs 3); by
+    default they give nothing, so that the results are those of Part A and the recorded items."""
+    for index, organisation in enumerate(PANEL):
+        person = User.objects.filter(username=f"panel{index}").first() or expert(
+            f"panel{index}", organisation
+        )
+        assignment = services.assign_expert(zone, expert=person, by=None)
+        services.save_work_scores(
+            assignment,
+            by=person,
+            scores=dict(zip(("推进力度", "试点创新", "建设成效"), scores, strict=True)),
+            submit=True,
+        )
+
+
 def compute_all_zones(campaign) -> None:
+    """Complete every zone's Part B where fewer than the three required experts scored, then
+    compute."""
+    for zone in (
+        campaign.zones.annotate(
+            submitted=Count("assignments", filter=Q(assignments__submitted_at__isnull=False))
+        )
+        .filter(submitted__lt=3)
+        .select_related("campaign__scheme", "designation__region")
+    ):
+        score_part_b(zone)
     services.compute_zones(
         list(campaign.zones.select_related("campaign__scheme", "designation__region"))
     )
@@ -183,7 +213,9 @@ def test_the_campaign_end_to_end(demo, users, client_as, django_capture_on_commi
     feature = services.submit_feature(
         zone, by=users["county"], title="两山转化", description="…", points=Decimal("2")
     )
+    services.prereview_feature(feature, by=users["city"], recommend=True, reason="")
     services.decide_feature(feature, by=admin, approve=True, reason="")
+    score_part_b(campaign.zones.get(designation__region__code="330127"))
     with django_capture_on_commit_callbacks(execute=True):
         job = services.start_computation(campaign, by=admin)
     job.refresh_from_db()

@@ -1,4 +1,3 @@
-from functools import partial
 from pathlib import Path
 
 from django.contrib import messages
@@ -13,24 +12,23 @@ from ecozone.accounts import permissions
 from ecozone.accounts.permissions import home_region
 from ecozone.core.feedback import attempt
 from ecozone.core.pdf import pdf_response
-from ecozone.ratings import queries, services
+from ecozone.ratings import basis, entitlement_queries, queries, services
 from ecozone.ratings.forms import (
     AssignForm,
     CampaignForm,
     DecisionForm,
     FeatureForm,
-    OutcomeForm,
     RecordForm,
 )
 from ecozone.ratings.models import (
     Campaign,
     ComputationJob,
-    ConsequenceCase,
     ExpertAssignment,
     FeatureItem,
     Reexamination,
 )
-from ecozone.ratings.states import CampaignStatus, CaseKind
+from ecozone.ratings.readiness import campaign_readiness
+from ecozone.ratings.states import CampaignStatus
 
 
 def _admin(request) -> None:
@@ -99,8 +97,14 @@ def campaign_detail(request, pk: int):
     stars = request.GET.get("stars", "")
     if stars.isdigit():
         zones = zones.filter(stars=int(stars))
-    if permissions.is_province_admin(request.user):
+    is_admin = permissions.is_province_admin(request.user)
+    readiness = {}
+    if is_admin:
         services.recover_stale_jobs()  # a job whose worker died shows as queued again or failed
+        readiness = campaign_readiness(campaign)
+    zones = list(zones)
+    for zone in zones:
+        zone.readiness = readiness.get(zone.pk)
     return render(
         request,
         "ratings/campaign.html",
@@ -110,6 +114,8 @@ def campaign_detail(request, pk: int):
             "is_admin": permissions.is_province_admin(request.user),
             "job": campaign.jobs.first(),
             "counts": _star_counts(campaign),
+            "ready": _ready_counts(campaign, readiness),
+            "deadline": services.withdrawal_deadline(campaign),
             "stars": stars,
             # the decisions of every zone: for the province only
             "history": (
@@ -126,6 +132,16 @@ def _star_counts(campaign):
     for value in campaign.zones.exclude(stars=None).values_list("stars", flat=True):
         counts[value] = counts.get(value, 0) + 1
     return counts
+
+
+def _ready_counts(campaign, readiness) -> dict[str, int]:
+    """Zones ready for a result, not ready, and excluded (the province's view)."""
+    complete = sum(r.complete for r in readiness.values())
+    return {
+        "complete": complete,
+        "incomplete": len(readiness) - complete,
+        "excluded": campaign.zones.filter(excluded_at__isnull=False).count() if readiness else 0,
+    }
 
 
 @login_required
@@ -158,19 +174,6 @@ def job_retry(request, pk: int):
         _("The computation is queued again."),
     )
     return redirect("ratings:campaign", pk=job.campaign_id)
-
-
-@login_required
-@require_POST
-def campaign_publish(request, pk: int):
-    _admin(request)
-    campaign = get_object_or_404(Campaign, pk=pk)
-    attempt(
-        request,
-        lambda: services.publish_campaign(campaign, by=request.user),
-        _("Published: stars, incentives and cases are updated."),
-    )
-    return redirect("ratings:campaign", pk=pk)
 
 
 def _zone(request, pk: int) -> Reexamination:
@@ -217,6 +220,7 @@ def zone_detail(request, pk: int):
             else None,
             "decision_form": DecisionForm(),
             "indicators": _card_rows(zone.card) if show_card else [],
+            "entitlements": entitlement_queries.zone_entitlements(zone),
         },
     )
 
@@ -366,60 +370,20 @@ def assessment(request, pk: int):
         (w, assignment.scores.get(w.code, request.POST.get(f"score-{w.code}", "")))
         for w in settings.work_items
     ]
+    zone = assignment.zone
     return render(
         request,
         "ratings/assessment.html",
-        {"assignment": assignment, "items": items, "zone": assignment.zone},
+        {
+            "assignment": assignment,
+            "items": items,
+            "zone": zone,
+            # the zone's basis for the scores (ratings.basis): never another expert's scores
+            "indicators": basis.indicator_basis(zone, settings),
+            "evidence": basis.zone_evidence(zone),
+            "self_report": basis.self_report(zone),
+        },
     )
-
-
-@login_required
-def case_detail(request, pk: int):
-    case = get_object_or_404(
-        ConsequenceCase.objects.select_related("designation__region", "zone__campaign"), pk=pk
-    )
-    if not permissions.can_view_region(request.user, case.designation.region):
-        raise Http404
-    form = OutcomeForm(request.POST or None)
-    if request.method == "POST":
-        _admin(request)
-        if form.is_valid():
-            outcome = form.cleaned_data["outcome"]
-            if case.kind == CaseKind.INTERVIEW:
-                action = partial(services.close_interview, case, by=request.user, outcome=outcome)
-            else:
-                action = partial(
-                    services.decide_delisting,
-                    case,
-                    by=request.user,
-                    confirm="confirm" in request.POST,
-                    outcome=outcome,
-                )
-            if attempt(request, action, _("The case was updated.")):
-                return redirect("ratings:case", pk=pk)
-    return render(
-        request,
-        "ratings/case.html",
-        {"case": case, "form": form, "is_admin": permissions.is_province_admin(request.user)},
-    )
-
-
-@login_required
-def cases(request):
-    permissions.require(permissions.can_list_regions(request.user))
-    visible = permissions.in_scope(
-        request.user,
-        ConsequenceCase.objects.select_related("designation__region", "zone__campaign"),
-        "designation__region",
-    )
-    return render(request, "ratings/cases.html", {"cases": visible})
-
-
-@login_required
-def early_warning(request):
-    permissions.require(permissions.can_list_regions(request.user))
-    rows = queries.early_warning(request.user)
-    return render(request, "ratings/early_warning.html", {"rows": rows})
 
 
 @login_required
