@@ -2319,3 +2319,20 @@ ZH.update(
         "The province decides after the city's pre-review.": "省级在设区市预审后作出决定。",
     }
 )
+
+ZH.update(
+    {
+        "No zone is incomplete.": "没有数据不完整的示范区。",
+        "Give the reason for excluding the zones.": "请说明排除这些示范区的理由。",
+        (
+            "%(n)d incomplete zone excluded.",
+            "%(n)d incomplete zones excluded.",
+        ): "已排除 %(n)d 个数据不完整的示范区。",
+        (
+            "Exclude the %(n)s incomplete zone with this reason",
+            "Exclude the %(n)s incomplete zones with this reason",
+        ): "以下列理由排除 %(n)s 个数据不完整的示范区",
+        "Exclude every incomplete zone? They get no result and no consequence in this campaign.": "排除全部数据不完整的示范区吗？它们在本次复核中没有结果，也不产生后果。",
+        "Exclude the incomplete zones": "排除数据不完整的示范区",
+    }
+)

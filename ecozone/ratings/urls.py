@@ -33,6 +33,7 @@ urlpatterns = [
     path("<int:pk>/assign/", experts.bulk_assign, name="bulk_assign"),
     path("<int:pk>/publish/", publishing.campaign_publish, name="publish"),
     path("<int:pk>/withdraw/", publishing.campaign_withdraw, name="withdraw"),
+    path("<int:pk>/exclude-incomplete/", publishing.exclude_incomplete, name="exclude_incomplete"),
     path("zones/<int:pk>/exclude/", publishing.zone_exclude, name="exclude"),
     path("jobs/<int:pk>/", views.job_progress, name="job"),
     path("jobs/<int:pk>/retry/", views.job_retry, name="job_retry"),

@@ -71,3 +71,14 @@ def sign_in(page, username: str, password: str = "ecozone-demo") -> None:
     page.fill("#id_password", password)
     page.click("form button[type=submit]")
     page.wait_for_url("**/accounts/todo/")
+
+
+def score_work(page, zone: str, scores: tuple[str, str, str]) -> None:
+    """The signed-in expert opens the zone's Part B from the to-do list and submits the three
+    work scores (推进力度, 试点创新, 建设成效)."""
+    page.goto(page.base + "/accounts/todo/")
+    page.click(f"text=为{zone}工作成效评分")
+    for name, score in zip(("推进力度", "试点创新", "建设成效"), scores, strict=True):
+        page.fill(f"#score-{name}", score)
+    page.click("[data-testid=submit-scores]")
+    assert page.get_by_test_id("submitted").count() == 1

@@ -16,6 +16,7 @@ def test_a_county_user_sees_only_its_own_region(page, demo):
         "创建申报",
         "年度填报",
         "复核评星",
+        "激励措施",
         "命名名单",
         "典型案例",
         "行政区",

@@ -4,7 +4,9 @@ import pytest
 
 from ecozone.demo.ratings import load_experts
 from ecozone.demo.services import load_accounts, load_reports, load_roster
-from tests.browser.conftest import screenshot, sign_in
+from ecozone.ratings.default_scheme import DEFAULT_SCHEME
+from ecozone.ratings.models import Scheme
+from tests.browser.conftest import score_work, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -15,6 +17,13 @@ def data(transactional_db, django_db_serialized_rollback):
     load_roster()
     load_reports(["330500", "330502", "330503", "330521", "330522", "330523"])
     load_experts()
+    # A published version asking for one expert assessment per zone (the default asks three).
+    Scheme.objects.create(
+        code="one-expert",
+        title="一位专家评分（测试）",
+        status="published",
+        settings={**DEFAULT_SCHEME, "experts_required": 1},
+    )
 
 
 def test_a_campaign_from_creation_to_score_cards(page, data, tmp_path):
@@ -23,6 +32,7 @@ def test_a_campaign_from_creation_to_score_cards(page, data, tmp_path):
     page.goto(page.base + "/ratings/new/")
     page.fill("#id_year", "2024")
     page.fill("#id_title", "2024 年度复核")
+    page.select_option("#id_scheme", "one-expert")
     page.get_by_role("button", name="查看到期的示范区", exact=True).click()
     page.get_by_role("button", name="创建复核批次", exact=True).click()
     assert "复核批次已创建" in page.inner_text("main")
@@ -36,12 +46,7 @@ def test_a_campaign_from_creation_to_score_cards(page, data, tmp_path):
 
     # the expert scores, blind
     sign_in(page, "expert")
-    page.click("text=为安吉县工作成效评分")
-    page.fill("#score-推进力度", "9")
-    page.fill("#score-试点创新", "7.5")
-    page.fill("#score-建设成效", "6.5")
-    page.click("[data-testid=submit-scores]")
-    assert page.get_by_test_id("submitted").count() == 1
+    score_work(page, "安吉县", ("9", "7.5", "6.5"))
     page.context.clear_cookies()
 
     # the zone submits a feature item
@@ -70,8 +75,15 @@ def test_a_campaign_from_creation_to_score_cards(page, data, tmp_path):
     page.goto(campaign_url)
     page.get_by_role("button", name="全部计算", exact=True).click()
     page.wait_for_selector("[data-testid=job][data-status=done]")
+    # the zones without reports or expert scores are incomplete: excluded with a reason
+    page.get_by_test_id("publish-preview").click()
+    assert "数据不完整" in page.get_by_test_id("publish-problems").inner_text()
+    page.fill("#exclude-reason", "无年度报告或专家评分，本批次不复核")
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="发布结果", exact=True).click()
+    page.get_by_role("button", name="排除数据不完整的示范区", exact=True).click()
+    page.check("#id_confirm")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("publish-confirm").click()
     assert page.get_by_test_id("campaign-status").inner_text() == "已发布"
     screenshot(page, "ratings-campaign")
     page.context.clear_cookies()

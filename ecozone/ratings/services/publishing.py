@@ -66,6 +66,20 @@ def exclude_zone(zone: Reexamination, *, by, reason: str) -> Reexamination:
     return zone
 
 
+def exclude_incomplete(campaign: Campaign, *, by, reason: str) -> int:
+    """Exclude, with one reason, every zone the preview finds incomplete; returns how many."""
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for excluding the zone."))
+    with transaction.atomic():
+        _require_preparing(Campaign.objects.select_for_update().get(pk=campaign.pk))
+        incomplete = [zone for zone, _problems in preview_publication(campaign).incomplete]
+        if not incomplete:
+            raise ValidationError(_("No zone is incomplete."))
+        for zone in incomplete:
+            exclude_zone(zone, by=by, reason=reason)
+    return len(incomplete)
+
+
 def include_zone(zone: Reexamination, *, by, reason: str) -> Reexamination:
     """Take an excluded zone back into the campaign; it must be computed again."""
     if not reason.strip():

@@ -341,3 +341,17 @@ def test_only_the_province_publishes_excludes_and_withdraws(demo, users, client_
         assert client.get(url).status_code == 403
         assert client.post(url, {"reason": "x", "confirm": "on", "figures": "x"}).status_code == 403
     assert Reexamination.objects.get(pk=zone.pk).excluded_at is None
+
+
+def test_every_incomplete_zone_is_excluded_with_one_reason(demo, users, client_as):
+    admin = users["province_admin"]
+    campaign = campaign_2024(admin)
+    score_part_b(zone_of(campaign, "330127"))
+    services.compute_zones(list(campaign.zones.select_related("campaign__scheme")))
+    url = reverse("ratings:exclude_incomplete", args=[campaign.pk])
+    assert client_as("county").post(url, {"reason": "x"}).status_code == 403
+    client_as("province_admin").post(url, {"reason": "专家评分未完成"})
+    excluded = dict(campaign.zones.values_list("designation__region__code", "excluded_reason"))
+    assert excluded == {"330127": "", "330523": "专家评分未完成"}  # 安吉 had no expert scores
+    with pytest.raises(ValidationError, match="没有数据不完整的示范区"):
+        services.exclude_incomplete(campaign, by=admin, reason="再次")

@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from ecozone.accounts import permissions
 from ecozone.ratings import services
@@ -88,6 +90,31 @@ def campaign_publish(request, pk: int):
         "ratings/publish.html",
         {"campaign": campaign, "preview": preview, "form": form},
     )
+
+
+@login_required
+@require_POST
+def exclude_incomplete(request, pk: int):
+    """Exclude every incomplete zone with one reason, from the preview."""
+    _admin(request)
+    campaign = get_object_or_404(Campaign.objects.select_related("scheme"), pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for excluding the zones."))
+        return redirect("ratings:publish", pk=pk)
+    try:
+        n = services.exclude_incomplete(
+            campaign, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            ngettext("%(n)d incomplete zone excluded.", "%(n)d incomplete zones excluded.", n)
+            % {"n": n},
+        )
+    return redirect("ratings:publish", pk=pk)
 
 
 @login_required
