@@ -1,15 +1,26 @@
 """Fixtures shared by the whole suite. Reference data (regions, organisations, the N19 catalogue,
 programmes) comes from the migrations, exactly as in production."""
 
+import os
+
 import pytest
 from django.test import Client
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 from ecozone.accounts.models import Organisation, Role, User
 
 # No per-example deadline: this machine is shared and noisy, and a slow example is not a bug.
 settings.register_profile("ecozone", deadline=None)
-settings.load_profile("ecozone")
+# Under mutation testing (`make mutation`, which sets MUTANT_UNDER_TEST) every mutant must meet
+# the same examples, and the mutated code runs traced and slowly: fixed examples, no speed check.
+settings.register_profile(
+    "mutation",
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("mutation" if os.environ.get("MUTANT_UNDER_TEST") else "ecozone")
 
 ORGANISATIONS = {
     Role.PROVINCE_ADMIN: "浙江省生态文明建设示范创建工作办公室",
