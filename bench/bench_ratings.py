@@ -4,7 +4,6 @@ zone), compute (`engine.compute_all`), store (each card and its inputs as JSON, 
 `services.computing._save_results`), each printed separately with the per-zone cost and the total
 (medians of three runs). Prints figures; asserts no time. Target: under 10 s in all."""
 
-import datetime
 import gc
 import random
 import time
@@ -15,141 +14,33 @@ from _setup import median, rounded, setup_django
 
 setup_django()
 
+from _nation import build_nation
 from django.conf import settings as django_settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from ecozone.accounts.models import Role, User
 from ecozone.core.batch import collector_paused
-from ecozone.designations.models import Batch, Designation, Programme
-from ecozone.indicators.models import IndicatorSystem
-from ecozone.indicators.rules import Compare, numeric_threshold, parse_rule, required_states
 from ecozone.ratings import engine, services
 from ecozone.ratings.inputs import zone_inputs
 from ecozone.ratings.models import Campaign, ExpertAssignment, Reexamination, Scheme
 from ecozone.ratings.readiness import zones_readiness
 from ecozone.ratings.serialization import card_to_json, input_to_json
 from ecozone.ratings.services.computing import _save_results, job_batch_size
-from ecozone.regions.models import Region
-from ecozone.reporting.models import AnnualReport, ReportingYear, ReportValue
-from ecozone.reporting.queries import region_facts
+from ecozone.reporting.models import ReportValue
 
 ZONES, YEARS = int(__import__("os").environ.get("BENCH_ZONES", 3000)), (2020, 2021, 2022, 2023)
 rng = random.Random(7)
 
 
-def first_comparison(rule):
-    if isinstance(rule, Compare):
-        return rule
-    for term in getattr(rule, "terms", ()):
-        if found := first_comparison(term):
-            return found
-    return None
-
-
-def synthetic_answer(rule, facts, quality: float, last: Decimal | None):
-    """A plausible answer: figures near the indicator's target (met with the zone's quality),
-    trends drifting from last year's figure, answers and states mostly as required."""
-    meets = rng.random() < quality
-    threshold = numeric_threshold(rule, facts) or first_comparison(rule)
-    figure = rng.uniform(20, 100)
-    if threshold is not None:
-        target = float(threshold.target) or 1.0
-        if threshold.op == "=":
-            figure = target if meets else target * rng.uniform(0.9, 0.999)
-        elif threshold.op in (">=", ">"):
-            figure = target * (rng.uniform(1.001, 1.3) if meets else rng.uniform(0.75, 0.999))
-        else:
-            figure = target * (rng.uniform(0.7, 0.999) if meets else rng.uniform(1.001, 1.25))
-    if "trend:" in str(rule) and last is not None:
-        better = rng.uniform(1.0, 1.06) if meets else rng.uniform(0.94, 0.999)
-        higher = "trend:higher" in str(rule)
-        drifted = float(last) * (better if higher else 1 / better)
-        figure = max(figure, drifted) if higher == meets else min(figure, drifted)
-    states = required_states(rule) or ["建立"]
-    return (
-        Decimal(f"{figure:.2f}"),
-        meets or rng.random() < quality,
-        meets or rng.random() < quality,
-        states[0] if meets else "未开展",
-    )
-
-
 started = time.perf_counter()
-system = IndicatorSystem.objects.get(code="N19")
-indicators = list(system.indicators.all())
-rules = {i.pk: parse_rule(i.rule) for i in indicators}
+nation = build_nation(zones=ZONES, years=YEARS)
 with transaction.atomic():
-    province = Region.objects.create(code="990000", name="合成省", level="province")
-    city = Region.objects.create(code="990100", name="合成市", level="city", parent=province)
-    regions = Region.objects.bulk_create(
-        Region(
-            code=f"9{i:05d}",
-            name=f"合成县{i}",
-            level="county",
-            parent=city,
-            terrain=rng.choice(["山区", "丘陵", "平原"]),
-            coastal=rng.random() < 0.3,
-        )
-        for i in range(1, ZONES + 1)
-    )
-    programme = Programme.objects.get(code="provincial")
-    batch = Batch.objects.create(programme=programme, year=2019, number=99, name="合成批次")
-    designations = Designation.objects.bulk_create(
-        Designation(region=r, programme=programme, batch=batch, named_on=datetime.date(2019, 12, 1))
-        for r in regions
-    )
-    windows = {
-        y: ReportingYear.objects.create(
-            year=y,
-            opens_on=datetime.date(y + 1, 1, 1),
-            deadline=datetime.date(y + 1, 3, 1),
-            locks_on=datetime.date(y + 1, 6, 1),
-        )
-        for y in YEARS
-    }
-    reports = AnnualReport.objects.bulk_create(
-        (
-            AnnualReport(window=windows[y], year=y, region=r, system=system, status="accepted")
-            for r in regions
-            for y in YEARS
-        ),
-        batch_size=2000,
-    )
-    by_region = {}
-    for report in reports:
-        by_region.setdefault(report.region_id, []).append(report)
-    values = []
-    for region in regions:
-        facts = region_facts(region)
-        quality = rng.uniform(0.8, 1.0)  # how often this zone meets a target
-        previous: dict[int, Decimal] = {}
-        for report in by_region[region.pk]:
-            for indicator in indicators:
-                number, task, yes, state = synthetic_answer(
-                    rules[indicator.pk], facts, quality, previous.get(indicator.pk)
-                )
-                previous[indicator.pk] = number
-                kind = indicator.value_type  # only what the indicator's value type collects
-                values.append(
-                    ReportValue(
-                        report=report,
-                        indicator=indicator,
-                        number=number if kind.startswith(("number", "percent")) else None,
-                        task=task if kind.endswith("+task") else None,
-                        yes=yes if kind == "yesno" else None,
-                        state=state if kind == "state" else "",
-                    )
-                )
-        if len(values) >= 50000:
-            ReportValue.objects.bulk_create(values, batch_size=5000)
-            values = []
-    ReportValue.objects.bulk_create(values, batch_size=5000)
     scheme = Scheme.objects.get(code="default")
     campaign = Campaign.objects.create(year=2024, title="合成复核", scheme=scheme)
     zones = Reexamination.objects.bulk_create(
         Reexamination(campaign=campaign, designation=d, period=[2021, 2022, 2023])
-        for d in designations
+        for d in nation.designations
     )
     experts = User.objects.bulk_create(
         User(username=f"bench-expert-{i}", role=Role.EXPERT) for i in range(3)
